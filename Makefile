@@ -1,0 +1,57 @@
+# Kneadwell store. `make run` serves the demo store; `make test` runs the whole suite (SQLite, then PostgreSQL).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 5000
+export FLASK_APP := wsgi.py
+# PostgreSQL server used by the second test pass (a throwaway database is created and dropped on it).
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test test-sqlite test-postgres install install-test bench migrate seed clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install -q ".[test]"
+	touch $@
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test node_modules/.installed
+
+migrate: install
+	$(VENV)/bin/flask db upgrade
+
+seed: migrate
+	$(VENV)/bin/flask seed-demo --if-empty
+
+run: seed
+	@echo "Serving $$($(PY) -c 'from config import Config; print(Config.STORE_NAME)') on http://127.0.0.1:$(PORT)"
+	$(VENV)/bin/flask run --host 127.0.0.1 --port $(PORT)
+
+test: install-test
+	bash scripts/ensure-services.sh
+	$(PY) -m pytest -q -p no:cacheprovider
+	STORE_TEST_DB=postgres TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest -q -p no:cacheprovider
+
+test-sqlite: install-test
+	$(PY) -m pytest -q $(ARGS)
+
+test-postgres: install-test
+	STORE_TEST_DB=postgres TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest -q $(ARGS)
+
+bench: install-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules instance/store.db

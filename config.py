@@ -1,0 +1,154 @@
+"""Configuration, read from the environment.
+
+Every setting has a development default so that `make run` needs no keys; ProductionConfig
+refuses to start with the defaults that are unsafe there (see ``ProductionConfig.validate``).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_SECRET_KEY = "dev-only-not-secret"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a whole number, got {value!r}") from exc
+
+
+def _database_url(default: str) -> str:
+    url = os.environ.get("DATABASE_URL", default)
+    # Heroku-style URLs and plain postgresql:// both go through psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{BASE_DIR / 'instance' / 'store.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    STORE_NAME = os.environ.get("STORE_NAME", "Kneadwell")
+    STORE_CURRENCY = os.environ.get("STORE_CURRENCY", "USD").upper()
+    STORE_URL = os.environ.get("STORE_URL", "")  # canonical origin, e.g. https://kneadwell.example
+    PRODUCTS_PER_PAGE = _int("PRODUCTS_PER_PAGE", 12)
+    LOW_STOCK_DISPLAY = _int("LOW_STOCK_DISPLAY", 3)  # "Only N left" at or below this
+
+    # Accounts, cart
+    CART_MAX_LINE_QUANTITY = _int("CART_MAX_LINE_QUANTITY", 10)
+    CART_GUEST_MAX_AGE_DAYS = _int("CART_GUEST_MAX_AGE_DAYS", 30)
+    PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
+    PASSWORD_MIN_LENGTH = _int("PASSWORD_MIN_LENGTH", 10)
+
+    # Checkout
+    SHIPPING_FLAT_CENTS = _int("SHIPPING_FLAT_CENTS", 595)
+    FREE_SHIPPING_THRESHOLD_CENTS = _int("FREE_SHIPPING_THRESHOLD_CENTS", 7500)
+    RESERVATION_MINUTES = _int("RESERVATION_MINUTES", 30)
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+    DEMO_PAYMENTS = _bool("DEMO_PAYMENTS", True)
+
+    # Mail
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Kneadwell <shop@kneadwell.test>")
+
+    # Security
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+
+    # Uploads (admin product images)
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(BASE_DIR / "static" / "uploads"))
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)
+
+    ALLOW_UNSAFE_PRODUCTION = _bool("ALLOW_UNSAFE_PRODUCTION", False)
+
+    @classmethod
+    def validate(cls, app_config: dict) -> None:
+        """Hook for configs that refuse to start; the base accepts anything."""
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # `make run` uses flask run --debug when wanted
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    SQLALCHEMY_DATABASE_URI = _database_url("sqlite://") if os.environ.get("TEST_DATABASE_URL") is None \
+        else os.environ["TEST_DATABASE_URL"]
+    WTF_CSRF_ENABLED = False  # view tests post directly; CSRF has its own tests with it enabled
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    SQLALCHEMY_RECORD_QUERIES = True
+    MAIL_SERVER = ""
+    DEMO_PAYMENTS = True
+    STRIPE_SECRET_KEY = ""
+    STRIPE_WEBHOOK_SECRET = ""
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    DEMO_PAYMENTS = _bool("DEMO_PAYMENTS", False)
+
+    @classmethod
+    def validate(cls, app_config: dict) -> None:
+        if app_config.get("ALLOW_UNSAFE_PRODUCTION"):
+            return
+        problems = []
+        if app_config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
+            problems.append("SECRET_KEY is unset or the development default: set a long random SECRET_KEY")
+        if str(app_config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+            problems.append("DATABASE_URL points at SQLite: production runs on PostgreSQL "
+                            "(set DATABASE_URL=postgresql://...)")
+        if app_config.get("DEMO_PAYMENTS"):
+            problems.append("DEMO_PAYMENTS is on: the local test-payment page must never run in production")
+        if problems:
+            raise RuntimeError(
+                "Refusing to start in production:\n  - " + "\n  - ".join(problems)
+                + "\nSet ALLOW_UNSAFE_PRODUCTION=1 only for a throwaway trial."
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    name = os.environ.get("STORE_ENV", os.environ.get("FLASK_ENV", "development")).lower()
+    try:
+        return CONFIGS[name]
+    except KeyError as exc:
+        raise RuntimeError(f"STORE_ENV must be one of {sorted(CONFIGS)}, got {name!r}") from exc

@@ -1,0 +1,8 @@
+// Progressive enhancement only: every page works without JavaScript.
+(function () {
+  "use strict";
+  // Auto-submit listing filters when a select changes (the Apply button stays for keyboard and no-JS users).
+  document.querySelectorAll("form.filters select").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+})();

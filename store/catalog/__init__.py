@@ -1,0 +1,6 @@
+"""Catalog: products, variants, categories; list, detail and search pages."""
+from flask import Blueprint
+
+bp = Blueprint("catalog", __name__)
+
+from store.catalog import views  # noqa: E402,F401

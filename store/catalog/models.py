@@ -1,0 +1,167 @@
+"""Catalog: categories, products, variants, images."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from store.extensions import db
+from store.util import utcnow
+
+
+class ProductKind(enum.StrEnum):
+    TOOL = "tool"
+    OIL = "oil"
+    ACCESSORY = "accessory"
+
+
+class ProductStatus(enum.StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    products: Mapped[list["Product"]] = relationship(back_populates="category")
+
+    def __repr__(self) -> str:
+        return f"<Category {self.slug}>"
+
+
+class Product(db.Model):
+    __tablename__ = "products"
+    __table_args__ = (
+        # Safety is structural: the database itself refuses an active product without warnings.
+        CheckConstraint(
+            "status <> 'active' OR length(trim(warnings)) > 0",
+            name="active_needs_warnings",
+        ),
+        CheckConstraint("status IN ('draft', 'active', 'archived')", name="status_valid"),
+        CheckConstraint("kind IN ('tool', 'oil', 'accessory')", name="kind_valid"),
+        Index("ix_products_status_category", "status", "category_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(160), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[str] = mapped_column(String(20), default=ProductKind.TOOL.value)
+    status: Mapped[str] = mapped_column(String(20), default=ProductStatus.DRAFT.value)
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    description_md: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")  # cached, sanitised rendering
+    # Per-product safety information: one warning per line. Required before activation.
+    warnings: Mapped[str] = mapped_column(Text, default="")
+    featured: Mapped[bool] = mapped_column(default=False)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic locking: a stale edit raises StaleDataError instead of overwriting.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    category: Mapped[Category | None] = relationship(back_populates="products")
+    variants: Mapped[list["Variant"]] = relationship(
+        back_populates="product", order_by="Variant.position", cascade="all, delete-orphan"
+    )
+    images: Mapped[list["ProductImage"]] = relationship(
+        back_populates="product", order_by="ProductImage.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def warning_list(self) -> list[str]:
+        return [line.strip() for line in (self.warnings or "").splitlines() if line.strip()]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ProductStatus.ACTIVE
+
+    @property
+    def primary_image(self) -> "ProductImage | None":
+        return self.images[0] if self.images else None
+
+    def __repr__(self) -> str:
+        return f"<Product {self.slug} {self.status}>"
+
+
+class Variant(db.Model):
+    __tablename__ = "variants"
+    __table_args__ = (
+        CheckConstraint("price_cents >= 0", name="price_nonnegative"),
+        CheckConstraint("compare_at_cents IS NULL OR compare_at_cents >= 0", name="compare_at_nonnegative"),
+        CheckConstraint("on_hand >= 0", name="on_hand_nonnegative"),
+        CheckConstraint("reserved >= 0", name="reserved_nonnegative"),
+        CheckConstraint("reserved <= on_hand", name="reserved_within_on_hand"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    option_label: Mapped[str] = mapped_column(String(80), default="Standard")
+    price_cents: Mapped[int] = mapped_column()
+    compare_at_cents: Mapped[int | None] = mapped_column(default=None)
+    # Stock: on_hand counts units in the building; reserved are promised to unpaid orders.
+    on_hand: Mapped[int] = mapped_column(default=0)
+    reserved: Mapped[int] = mapped_column(default=0)
+    low_stock_threshold: Mapped[int] = mapped_column(default=3)
+    weight_grams: Mapped[int] = mapped_column(default=0)
+    position: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    product: Mapped[Product] = relationship(back_populates="variants")
+
+    @property
+    def available(self) -> int:
+        return max(self.on_hand - self.reserved, 0)
+
+    @property
+    def on_sale(self) -> bool:
+        return self.compare_at_cents is not None and self.compare_at_cents > self.price_cents
+
+    def __repr__(self) -> str:
+        return f"<Variant {self.sku}>"
+
+
+class ProductImage(db.Model):
+    __tablename__ = "product_images"
+    __table_args__ = (CheckConstraint("length(trim(alt_text)) > 0", name="alt_text_required"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    # Path under static/, e.g. "img/products/foam-roller.svg" or "uploads/products/ab12.webp"
+    path: Mapped[str] = mapped_column(String(300))
+    thumb_path: Mapped[str | None] = mapped_column(String(300), default=None)
+    alt_text: Mapped[str] = mapped_column(String(300))
+    width: Mapped[int | None] = mapped_column(default=None)
+    height: Mapped[int | None] = mapped_column(default=None)
+    position: Mapped[int] = mapped_column(default=0)
+
+    product: Mapped[Product] = relationship(back_populates="images")
+
+
+class SearchEntry(db.Model):
+    """A portable inverted index (term -> document, weight) behind /search.
+
+    One table and one B-tree index, the same on SQLite and PostgreSQL; documents are products and guides.
+    """
+    __tablename__ = "search_entries"
+    __table_args__ = (
+        UniqueConstraint("term", "doc_type", "doc_id", name="uq_search_entries_term_doc"),
+        Index("ix_search_entries_doc", "doc_type", "doc_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term: Mapped[str] = mapped_column(String(64))
+    doc_type: Mapped[str] = mapped_column(String(20))  # "product" | "guide"
+    doc_id: Mapped[int] = mapped_column()
+    weight: Mapped[int] = mapped_column(default=1)

@@ -1,0 +1,196 @@
+"""Catalog rules: publishing (safety first), listing, lookups and search indexing."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from store import search as search_index
+from store.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
+from store.extensions import db
+from store.markup import plain_text, render_markdown
+
+
+class CatalogError(Exception):
+    pass
+
+
+class MissingWarnings(CatalogError):
+    def __init__(self, product_name: str):
+        super().__init__(
+            f"“{product_name}” cannot be made active without safety warnings. "
+            "Add at least one warning or contraindication first.")
+
+
+class NotPublishable(CatalogError):
+    pass
+
+
+# ---------------------------------------------------------------- writing
+
+def set_description(product: Product, markdown: str) -> None:
+    product.description_md = markdown or ""
+    product.description_html = render_markdown(product.description_md)
+
+
+def set_status(product: Product, status: ProductStatus | str) -> None:
+    """Change a product's status. Activation needs warnings (the database checks this too), an active
+    variant with a price, and an image with alt text."""
+    status = ProductStatus(status)
+    if status == ProductStatus.ACTIVE:
+        if not product.warning_list:
+            raise MissingWarnings(product.name)
+        if not any(v.is_active for v in product.variants):
+            raise NotPublishable(f"“{product.name}” needs at least one active variant before it can be active.")
+        if not product.images:
+            raise NotPublishable(f"“{product.name}” needs a picture (with alt text) before it can be active.")
+    product.status = status.value
+
+
+def reindex_product(product: Product) -> None:
+    if product.status != ProductStatus.ACTIVE:
+        search_index.remove_document("product", product.id)
+        return
+    fields = [(product.name, 10), (product.summary, 3), (plain_text(product.description_md), 1),
+              (product.kind, 2)]
+    if product.category is not None:
+        fields.append((product.category.name, 4))
+    fields += [(v.option_label + " " + v.sku, 2) for v in product.variants]
+    search_index.index_document("product", product.id, fields)
+
+
+# ---------------------------------------------------------------- reading
+
+SORTS = {
+    "featured": "Featured",
+    "newest": "Newest",
+    "price_asc": "Price: low to high",
+    "price_desc": "Price: high to low",
+    "name": "Name: A to Z",
+}
+DEFAULT_SORT = "featured"
+
+
+def _min_price():
+    return (select(func.min(Variant.price_cents))
+            .where(Variant.product_id == Product.id, Variant.is_active.is_(True))
+            .correlate(Product).scalar_subquery())
+
+
+def _in_stock():
+    return exists().where(Variant.product_id == Product.id, Variant.is_active.is_(True),
+                          Variant.on_hand - Variant.reserved > 0)
+
+
+def _with_card_data(stmt: Select) -> Select:
+    """Eager-load what a product card shows (variants, first image, category) in a fixed number of queries."""
+    return stmt.options(
+        selectinload(Product.variants),
+        selectinload(Product.images),
+        joinedload(Product.category),
+    )
+
+
+@dataclass
+class ListingQuery:
+    category: Category | None
+    in_stock: bool
+    sort: str
+    page: int
+
+
+def parse_listing_args(args, all_categories: list[Category]) -> ListingQuery:
+    """Turn query-string arguments into a listing; anything odd falls back to the default.
+    The category is looked up in the already-loaded category list (no extra query)."""
+    sort = args.get("sort", DEFAULT_SORT)
+    if sort not in SORTS:
+        sort = DEFAULT_SORT
+    try:
+        page = int(args.get("page", 1))
+    except (TypeError, ValueError):
+        page = 1
+    page = min(max(page, 1), 10_000)
+    in_stock = args.get("in_stock") in ("1", "true", "on", "yes")
+    category = None
+    slug = args.get("category")
+    if isinstance(slug, str) and slug:
+        category = next((c for c in all_categories if c.slug == slug), None)
+    return ListingQuery(category=category, in_stock=in_stock, sort=sort, page=page)
+
+
+def listing_statement(q: ListingQuery) -> Select:
+    stmt = select(Product).where(Product.status == ProductStatus.ACTIVE)
+    if q.category is not None:
+        stmt = stmt.where(Product.category_id == q.category.id)
+    if q.in_stock:
+        stmt = stmt.where(_in_stock())
+    order = {
+        "featured": (Product.featured.desc(), Product.name, Product.id),
+        "newest": (Product.created_at.desc(), Product.id.desc()),
+        "price_asc": (_min_price().asc(), Product.name, Product.id),
+        "price_desc": (_min_price().desc(), Product.name, Product.id),
+        "name": (Product.name, Product.id),
+    }[q.sort]
+    return _with_card_data(stmt.order_by(*order))
+
+
+def list_products(q: ListingQuery):
+    per_page = current_app.config["PRODUCTS_PER_PAGE"]
+    return db.paginate(listing_statement(q), page=q.page, per_page=per_page, error_out=False, max_per_page=60)
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+
+
+def featured_products(limit: int = 8) -> list[Product]:
+    stmt = (select(Product).where(Product.status == ProductStatus.ACTIVE, Product.featured.is_(True))
+            .order_by(Product.name).limit(limit))
+    return list(db.session.scalars(_with_card_data(stmt)))
+
+
+def get_active_product(slug: str) -> Product | None:
+    stmt = (select(Product).where(Product.slug == slug, Product.status == ProductStatus.ACTIVE)
+            .options(selectinload(Product.variants), selectinload(Product.images),
+                     joinedload(Product.category)))
+    return db.session.scalar(stmt)
+
+
+def products_by_ids(ids: list[int]) -> dict[int, Product]:
+    if not ids:
+        return {}
+    stmt = _with_card_data(select(Product).where(Product.id.in_(ids), Product.status == ProductStatus.ACTIVE))
+    return {p.id: p for p in db.session.scalars(stmt)}
+
+
+# ---------------------------------------------------------------- presentation helpers
+
+@dataclass(frozen=True)
+class StockStatus:
+    code: str   # "in_stock" | "low" | "out"
+    label: str
+    schema: str  # schema.org availability
+
+
+def stock_status(available: int, low_at: int | None = None) -> StockStatus:
+    low_at = current_app.config["LOW_STOCK_DISPLAY"] if low_at is None else low_at
+    if available <= 0:
+        return StockStatus("out", "Out of stock", "https://schema.org/OutOfStock")
+    if available <= low_at:
+        return StockStatus("low", f"Only {available} left", "https://schema.org/LimitedAvailability")
+    return StockStatus("in_stock", "In stock", "https://schema.org/InStock")
+
+
+def product_available(product: Product) -> int:
+    return sum(v.available for v in product.variants if v.is_active)
+
+
+def price_range(product: Product) -> tuple[int, int] | None:
+    prices = [v.price_cents for v in product.variants if v.is_active]
+    return (min(prices), max(prices)) if prices else None
+
+
+def image_for(product: Product) -> ProductImage | None:
+    return product.images[0] if product.images else None

@@ -1,0 +1,93 @@
+"""Shop-front pages: home, product list, product detail, search."""
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request
+
+from store import search as search_index
+from store.money import cents_to_decimal_string
+from store.templating import absolute_url_for
+from store.catalog import bp, services
+
+
+@search_index.register_loader("product")
+def _load_products(ids):
+    return services.products_by_ids(ids)
+
+
+@bp.get("/")
+def home():
+    return render_template("catalog/home.html", featured=services.featured_products(),
+                           categories=services.categories())
+
+
+@bp.get("/products")
+def product_list():
+    all_categories = services.categories()
+    query = services.parse_listing_args(request.args, all_categories)
+    pagination = services.list_products(query)
+    canonical_args = {}
+    if query.category is not None:
+        canonical_args["category"] = query.category.slug
+    if pagination.page > 1:
+        canonical_args["page"] = pagination.page
+    return render_template("catalog/list.html", pagination=pagination, query=query, canonical_args=canonical_args,
+                           categories=all_categories, sorts=services.SORTS)
+
+
+@bp.get("/products/<slug>")
+def product_detail(slug: str):
+    product = services.get_active_product(slug)
+    if product is None:
+        abort(404, description="We could not find that product. It may be sold out for good or the link may be "
+                               "mistyped; browse the shop to find something similar.")
+    variants = [v for v in product.variants if v.is_active]
+    selected = _selected_variant(variants, request.args.get("variant"))
+    return render_template("catalog/product_detail.html", product=product, variants=variants, selected=selected,
+                           structured_data=_product_jsonld(product, variants, selected))
+
+
+def _selected_variant(variants, sku):
+    if isinstance(sku, str):
+        for variant in variants:
+            if variant.sku == sku:
+                return variant
+    return next((v for v in variants if v.available > 0), variants[0] if variants else None)
+
+
+@bp.get("/search")
+def search():
+    q = search_index.normalise_query(request.args.get("q", ""))
+    results = search_index.search_results(q) if q else []
+    return render_template("catalog/search.html", q=q, results=results)
+
+
+def _product_jsonld(product, variants, selected) -> dict:
+    """schema.org Product with one Offer per variant (price as a decimal string, availability)."""
+    currency = current_app.config["STORE_CURRENCY"]
+    page_url = absolute_url_for("catalog.product_detail", slug=product.slug)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.name,
+        "description": product.summary,
+        "brand": {"@type": "Brand", "name": current_app.config["STORE_NAME"]},
+        "url": page_url,
+        "image": [absolute_url_for("static", filename=i.path) for i in product.images],
+        "offers": [
+            {
+                "@type": "Offer",
+                "sku": v.sku,
+                "name": v.option_label,
+                "price": cents_to_decimal_string(v.price_cents, currency),
+                "priceCurrency": currency,
+                "availability": services.stock_status(v.available).schema,
+                "url": absolute_url_for("catalog.product_detail", slug=product.slug, variant=v.sku),
+            }
+            for v in variants
+        ],
+    }
+    if selected is not None:
+        data["sku"] = selected.sku
+    if product.category is not None:
+        data["category"] = product.category.name
+    return data

@@ -1,0 +1,55 @@
+"""Friendly error pages; JSON for clients that ask for it. A 500 also rolls back the session."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from store.extensions import db
+
+_MESSAGES = {
+    400: ("Bad request", "We could not understand that request."),
+    403: ("Not allowed", "You do not have access to this page."),
+    404: ("Page not found", "We could not find that page. It may have moved, or the link may be mistyped."),
+    405: ("Not allowed", "That action is not available here."),
+    413: ("Too large", "That upload is larger than we accept."),
+    429: ("Slow down", "Too many attempts in a short time. Please wait a minute and try again."),
+}
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def render_error(status: int, title: str | None = None, message: str | None = None):
+    default_title, default_message = _MESSAGES.get(status, ("Something went wrong", "Please try again."))
+    title, message = title or default_title, message or default_message
+    if _wants_json():
+        return jsonify(error=title, message=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, "Form expired", "Your form session expired or was missing its security token. "
+                                                 "Please go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        message = error.description if error.code not in _MESSAGES or _custom(error) else None
+        return render_error(error.code, None, message)
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_error(500, "Something went wrong",
+                            "Sorry, something broke on our side. Nothing was charged; please try again.")
+
+
+def _custom(error: HTTPException) -> bool:
+    """True when the view passed its own description to abort()."""
+    return type(error).description != error.description

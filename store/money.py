@@ -1,0 +1,88 @@
+"""Money: integer minor units plus a currency code. Never floats.
+
+``format_money(3900, "USD") == "$39.00"``; ``parse_money("39.5") == 3950``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
+# Currencies without minor units (Stripe's zero-decimal list, the ones a shop might use).
+ZERO_DECIMAL = {"JPY", "KRW", "VND", "CLP", "ISK"}
+
+
+class MoneyError(ValueError):
+    """Input that is not an amount of money."""
+
+
+@dataclass(frozen=True)
+class Money:
+    cents: int
+    currency: str = "USD"
+
+    def __post_init__(self):
+        if not isinstance(self.cents, int) or isinstance(self.cents, bool):
+            raise TypeError("Money amounts are integer minor units")
+
+    def __add__(self, other: "Money") -> "Money":
+        if self.currency != other.currency:
+            raise MoneyError("cannot add different currencies")
+        return Money(self.cents + other.cents, self.currency)
+
+    def __str__(self) -> str:
+        return format_money(self.cents, self.currency)
+
+
+def minor_digits(currency: str) -> int:
+    return 0 if currency.upper() in ZERO_DECIMAL else 2
+
+
+def format_money(cents: int | None, currency: str = "USD") -> str:
+    if cents is None:
+        return ""
+    currency = currency.upper()
+    digits = minor_digits(currency)
+    sign = "-" if cents < 0 else ""
+    cents = abs(int(cents))
+    if digits:
+        whole, frac = divmod(cents, 10 ** digits)
+        number = f"{whole:,}.{frac:0{digits}d}"
+    else:
+        number = f"{cents:,}"
+    symbol = _SYMBOLS.get(currency)
+    if symbol:
+        return f"{sign}{symbol}{number}"
+    return f"{sign}{number} {currency}"
+
+
+_AMOUNT = re.compile(r"^\s*[$€£]?\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*$")
+
+
+def parse_money(text: str, currency: str = "USD") -> int:
+    """Parse admin input such as "39", "39.5", "$39.50" into minor units.
+
+    Rejects negatives, more than two decimals, thousands separators and anything else with MoneyError.
+    """
+    if text is None:
+        raise MoneyError("Enter an amount")
+    match = _AMOUNT.match(str(text))
+    if not match:
+        raise MoneyError(f"{text!r} is not an amount like 12.50")
+    whole, frac = match.group(1), match.group(2) or ""
+    digits = minor_digits(currency)
+    if digits == 0:
+        if frac:
+            raise MoneyError(f"{currency} has no minor units")
+        return int(whole)
+    return int(whole) * 100 + int(frac.ljust(2, "0"))
+
+
+def cents_to_decimal_string(cents: int, currency: str = "USD") -> str:
+    """For machine-readable output (JSON-LD, CSV): "39.00"."""
+    digits = minor_digits(currency)
+    if not digits:
+        return str(cents)
+    sign = "-" if cents < 0 else ""
+    whole, frac = divmod(abs(cents), 100)
+    return f"{sign}{whole}.{frac:02d}"

@@ -1,0 +1,287 @@
+"""Fixtures: app -> db -> client -> helpers. One app per test session, on a real database:
+
+* SQLite (default): a temporary database file, schema built by the Alembic migrations.
+* PostgreSQL (STORE_TEST_DB=postgres): a throwaway database created on TEST_POSTGRES_URL's server and
+  dropped at the end, schema built by the same migrations.
+
+Every test starts with empty tables (rows are deleted after each test).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from config import TestingConfig
+from store import create_app
+from store.extensions import db as _db
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_KIND = os.environ.get("STORE_TEST_DB", "sqlite")
+
+
+def pytest_report_header(config):
+    return f"database: {DB_KIND}"
+
+
+def pytest_collection_modifyitems(config, items):
+    if DB_KIND != "postgres":
+        skip = pytest.mark.skip(reason="PostgreSQL-only test; runs in the PostgreSQL pass of `make test`")
+        for item in items:
+            if "postgres_only" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if DB_KIND == "postgres":
+        server = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+        name = f"kneadwell_test_{secrets.token_hex(4)}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(server).set(database=name).render_as_string(hide_password=False)
+        yield url
+        with admin.connect() as conn:
+            conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()"
+            ), {"name": name})
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("db") / "store-test.db"
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        from flask_migrate import upgrade
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    """Empty every table after each test that used the app."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        _db.session.remove()
+        tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+        with _db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
+        _db.session.remove()
+
+
+@pytest.fixture
+def db(app_ctx):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "PRAGMA")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Use: `with count_queries() as counter: client.get(...)`; then counter.count."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def _count():
+        counter = QueryCounter()
+        with app.app_context():
+            engine = _db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+
+    return _count
+
+
+# ------------------------------------------------------------------ live server + browser
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served by a real WSGI server on a free loopback port, in a thread."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (scripts/ensure-services.sh does)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # bypass_csp lets the tests inject axe-core; the store's own pages never need it.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory):
+    """Screenshots go to a temporary folder (or SCREENSHOT_DIR to keep them)."""
+    target = os.environ.get("SCREENSHOT_DIR")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        return Path(target)
+    return tmp_path_factory.mktemp("screenshots")
+
+
+AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE_PATH.exists():
+        pytest.fail("axe-core is missing: run `npm install` (make test does)")
+    return AXE_PATH.read_text()
+
+
+@pytest.fixture
+def check_a11y(axe_source):
+    """Run axe-core in the page; fail on serious or critical violations."""
+    def _check(page, context_label: str = ""):
+        page.add_script_tag(content=axe_source)
+        result = page.evaluate("""async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }""")
+        bad = [v for v in result if v["impact"] in ("serious", "critical")]
+        assert not bad, f"accessibility violations on {context_label or page.url}: {bad}"
+        return result
+    return _check
+
+
+# ------------------------------------------------------------------ mail: a real SMTP server on loopback
+
+class CaughtMail:
+    def __init__(self):
+        self.messages: list = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes
+        from email.policy import default
+        with self._lock:
+            self.messages.append(message_from_bytes(envelope.content, policy=default))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
+
+    @staticmethod
+    def text_of(message) -> str:
+        part = message.get_body(preferencelist=("plain",))
+        return part.get_content() if part is not None else ""
+
+
+@pytest.fixture
+def smtp_server(app):
+    """An aiosmtpd server on 127.0.0.1; the app is pointed at it for the test."""
+    from aiosmtpd.controller import Controller
+
+    handler = CaughtMail()
+    controller = Controller(handler, hostname="127.0.0.1", port=0)
+    controller.start()
+    old = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.server.sockets[0].getsockname()[1],
+                      MAIL_USE_TLS=False)
+    yield handler
+    app.config.update(old)
+    controller.stop()
+
+
+# ------------------------------------------------------------------ users
+
+@pytest.fixture
+def make_user(app):
+    """make_user(email=..., password=..., role="customer") -> User (committed)."""
+    from werkzeug.security import generate_password_hash
+
+    from store.accounts.models import User
+
+    def _make(email: str = "shopper@example.com", password: str = "correct horse battery", role: str = "customer",
+              name: str = "Sam Shopper"):
+        with app.app_context():
+            user = User(email=email.lower(), name=name, role=role, password_hash=generate_password_hash(password))
+            _db.session.add(user)
+            _db.session.commit()
+            _db.session.refresh(user)
+            _db.session.expunge(user)
+            return user
+    return _make
+
+
+@pytest.fixture
+def login_as():
+    """login_as(client, user): sign a test client in through Flask-Login's session keys."""
+    def _login(client, user):
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+    return _login
