@@ -15,8 +15,8 @@ from flask import current_app
 from sqlalchemy import event, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from store import search as search_index
-from store.catalog.models import Product, ProductStatus
+from store.catalog.models import Product, ProductStatus  # before store.search, which imports the catalog
+from store import search as search_index  # noqa: I001
 from store.extensions import db
 from store.guides.models import (DOI_RE, PMID_RE, Guide, GuideFAQ, GuideProduct, GuideReference, GuideStatus,
                                  GuideStep, Tag, guide_tags, step_products)
@@ -316,7 +316,7 @@ class ListingQuery:
 def topics() -> list[Tag]:
     """Tags used by at least one published guide, by name."""
     used = select(guide_tags.c.tag_id).join(Guide, Guide.id == guide_tags.c.guide_id).where(_published())
-    return list(db.session.scalars(select(Tag).where(Tag.id.in_(used)).order_by(Tag.name)))
+    return list(db.session.scalars(select(Tag).where(Tag.id.in_(used)).order_by(func.lower(Tag.name), Tag.id)))
 
 
 def parse_listing_args(args, all_topics: list[Tag]) -> ListingQuery:
@@ -403,4 +403,4 @@ def sitemap_entries() -> list[tuple[str, object]]:
     """(slug, updated_at) of every published guide."""
     return list(db.session.execute(
         select(Guide.slug, func.coalesce(Guide.updated_at, Guide.published_at)).where(_published())
-        .order_by(Guide.id)).tuples())
+        .order_by(Guide.id)).all())
