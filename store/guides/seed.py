@@ -14,7 +14,8 @@ def seed_guides() -> int:
     """Create and publish the missing demo guides; returns how many were created. Caller commits."""
     existing = set(db.session.scalars(select(Guide.slug)))
     created = 0
-    for data in GUIDES:
+    # Newest first on /guides: publish in reverse so the first demo guide (the flagship) is the newest.
+    for data in reversed(GUIDES):
         if data["slug"] in existing:
             continue
         guide = services.save_guide(services.GuideData.from_dict(data), commit=False)
