@@ -9,7 +9,7 @@ from store import search as search_index  # noqa: I001
 from store.catalog.models import ProductStatus
 from store.guides.models import Guide, GuideStatus, GuideStep, Tag
 from store.guides.services import FAQData, GuideData, GuideInvalid, ListingQuery, NotPublishable, ReferenceData, StepData
-from tests.factories import make_disclaimers, make_product
+from tests.factories import make_product
 from tests.guides.helpers import make_guide
 
 
