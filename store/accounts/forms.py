@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 _EMAIL = [DataRequired("Please enter your email address."), Length(max=254)]
@@ -55,9 +56,9 @@ class ProfileForm(FlaskForm):
                        render_kw={"autocomplete": "name"})
 
 
-COUNTRIES = [("US", "United States"), ("CA", "Canada"), ("GB", "United Kingdom"), ("IE", "Ireland"),
-             ("AU", "Australia"), ("NZ", "New Zealand"), ("DE", "Germany"), ("FR", "France"),
-             ("NL", "Netherlands")]
+COUNTRIES = [SelectChoice(code, name) for code, name in [
+    ("US", "United States"), ("CA", "Canada"), ("GB", "United Kingdom"), ("IE", "Ireland"), ("AU", "Australia"),
+    ("NZ", "New Zealand"), ("DE", "Germany"), ("FR", "France"), ("NL", "Netherlands")]]
 
 
 class AddressForm(FlaskForm):

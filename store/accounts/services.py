@@ -292,6 +292,8 @@ def _clear_default(user_id: int, keep_id: int | None) -> None:
 
 
 def save_address(user_id: int, data: AddressData, address_id: int | None = None) -> Address:
+    first = address_id is None and db.session.scalar(
+        select(Address.id).where(Address.user_id == user_id).limit(1)) is None
     if address_id is None:
         address = Address(user_id=user_id)
         db.session.add(address)
@@ -300,7 +302,6 @@ def save_address(user_id: int, data: AddressData, address_id: int | None = None)
     for name in ADDRESS_FIELDS:
         setattr(address, name, (getattr(data, name) or "").strip())
     address.country = address.country.upper()
-    first = address_id is None and not db.session.scalar(select(Address.id).where(Address.user_id == user_id))
     address.is_default = bool(data.is_default or first)
     db.session.flush()
     if address.is_default:
