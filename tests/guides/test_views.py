@@ -123,7 +123,11 @@ def test_guide_page_shows_every_section(db, client):
     assert "$14.00" in tools and "From $11.00" in tools and "$32.00" in tools
     assert "In stock" in tools and "Only 2 left" in tools and "Out of stock" in tools
     assert ("Kneadwell Nightrest Foot Splint", "/products/plantar-night-splint") in Page(tools).links
-    assert "add-all" not in tools  # the cart's add_many endpoint does not exist on this branch
+    # "Add all tools": one hidden variant_id per in-stock tool (the sold-out splint is left out).
+    add_all = tools[tools.index('class="add-all"'):]
+    assert 'action="/cart/add-many"' in add_all
+    assert len(re.findall(r'name="variant_id"', add_all)) == 2
+    assert "Add all 2 in-stock tools to cart" in add_all
 
     faq = _section(html, "faq-heading")
     assert "How hard should I press?" in faq and "<strong>3 or 4</strong>" in faq
@@ -244,3 +248,16 @@ def test_sitemap_and_search_include_published_guides_only(db, client):
     assert "search-result--guide" in html
     html = client.get("/search?q=plantar").get_data(as_text=True)
     assert "unpublished-notes" not in html
+
+
+def test_add_all_tools_from_a_guide_fills_the_cart(db, client):
+    _setup_guide(db)
+    html = client.get("/guides/sore-heels").get_data(as_text=True)
+    tools = _section(html, "tools-heading")
+    variant_ids = re.findall(r'name="variant_id" value="(\d+)"', tools)
+    response = client.post("/cart/add-many", data={"variant_id": variant_ids})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/cart")
+    cart = client.get("/cart").get_data(as_text=True)
+    assert "Kneadwell Archway Wooden Foot Roller" in cart
+    assert "Kneadwell Plain Glide Carrier Oil" in cart
+    assert "Kneadwell Nightrest Foot Splint" not in cart
