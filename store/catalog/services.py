@@ -53,7 +53,7 @@ def reindex_product(product: Product) -> None:
     if product.status != ProductStatus.ACTIVE:
         search_index.remove_document("product", product.id)
         return
-    fields = [(product.name, 10), (product.summary, 3), (plain_text(product.description_md), 1),
+    fields = [(product.name, 20), (product.summary, 3), (plain_text(product.description_md), 1),
               (product.kind, 2)]
     if product.category is not None:
         fields.append((product.category.name, 4))
@@ -152,6 +152,9 @@ def featured_products(limit: int = 8) -> list[Product]:
 
 
 def get_active_product(slug: str) -> Product | None:
+    # PostgreSQL refuses NUL bytes in text (a DataError, i.e. a 500): such a slug simply matches nothing.
+    if not isinstance(slug, str) or not slug or len(slug) > 160 or "\x00" in slug:
+        return None
     stmt = (select(Product).where(Product.slug == slug, Product.status == ProductStatus.ACTIVE)
             .options(selectinload(Product.variants), selectinload(Product.images),
                      joinedload(Product.category)))
