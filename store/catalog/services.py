@@ -36,8 +36,8 @@ def set_description(product: Product, markdown: str) -> None:
 
 
 def set_status(product: Product, status: ProductStatus | str) -> None:
-    """Change a product's status. Activation needs warnings (the database checks this too), an active
-    variant with a price, and an image with alt text."""
+    """Change a product's status (caller commits). Activation needs warnings (the database checks this too),
+    an active variant with a price, and an image with alt text. The search index follows the status."""
     status = ProductStatus(status)
     if status == ProductStatus.ACTIVE:
         if not product.warning_list:
@@ -46,7 +46,13 @@ def set_status(product: Product, status: ProductStatus | str) -> None:
             raise NotPublishable(f"“{product.name}” needs at least one active variant before it can be active.")
         if not product.images:
             raise NotPublishable(f"“{product.name}” needs a picture (with alt text) before it can be active.")
+    changed = product.status != status.value
     product.status = status.value
+    if changed:
+        # Search shows active products only: publishing adds a product to the index, archiving removes it.
+        if product.id is None:
+            db.session.flush()
+        reindex_product(product)
 
 
 def reindex_product(product: Product) -> None:

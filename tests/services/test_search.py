@@ -64,9 +64,20 @@ def test_drafts_and_archived_products_are_not_found(catalog, db):
     assert "?" not in _slugs("prototype secret", catalog)
     assert search.search("prototype", ("product",)) == []
     services.set_status(catalog["cane"], ProductStatus.ARCHIVED)
-    services.reindex_product(catalog["cane"])
     db.session.commit()
     assert search.search("cane", ("product",)) == []
+    services.set_status(catalog["cane"], ProductStatus.ACTIVE)
+    db.session.commit()
+    assert _slugs("cane", catalog) == ["cane"]
+
+
+def test_a_product_published_later_becomes_findable(db):
+    product = make_product("Nightrest Foot Splint", status=ProductStatus.DRAFT)
+    db.session.commit()
+    assert search.search("splint", ("product",)) == []
+    services.set_status(product, ProductStatus.ACTIVE)
+    db.session.commit()
+    assert [h.doc_id for h in search.search("splint", ("product",))] == [product.id]
 
 
 @pytest.mark.parametrize("q", [
