@@ -24,8 +24,16 @@ def test_migrated_database_has_every_table_and_the_safety_check(app):
         tables = set(inspector.get_table_names())
         assert set(_db.metadata.tables) <= tables
         assert "alembic_version" in tables
-        checks = {c["name"] for c in inspector.get_check_constraints("products")}
-        assert "ck_products_active_needs_warnings" in checks
+        checks = {c["name"]: c["sqltext"] for c in inspector.get_check_constraints("products")}
+        # The catalog migration swapped the safety check; the table kept its other constraints and indexes.
+        assert set(checks) >= {"ck_products_active_needs_warnings", "ck_products_status_valid",
+                               "ck_products_kind_valid"}
+        if _db.engine.dialect.name == "postgresql":
+            assert "replace" in checks["ck_products_active_needs_warnings"]
+        assert {"ix_products_status_category", "ix_products_category_id"} <= {
+            i["name"] for i in inspector.get_indexes("products")}
+        assert [fk["referred_table"] for fk in inspector.get_foreign_keys("products")] == ["categories"]
+        assert any(u["column_names"] == ["slug"] for u in inspector.get_unique_constraints("products"))
 
 
 def _counts(app):

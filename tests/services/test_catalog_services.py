@@ -66,6 +66,18 @@ def test_database_refuses_active_product_without_warnings_raw_sql(db):
     assert db.session.scalar(text("SELECT status FROM products WHERE id = :id"), {"id": product.id}) == "draft"
 
 
+@pytest.mark.parametrize("blank", ["\n", " \r\n\t ", "\t"])
+def test_database_refuses_whitespace_only_warnings_on_an_active_product(db, blank):
+    """SQL's trim() strips spaces only: the constraint also treats newlines and tabs as empty."""
+    product = make_product(status=ProductStatus.DRAFT, warnings="")
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        db.session.execute(text("UPDATE products SET status = 'active', warnings = :w WHERE id = :id"),
+                           {"w": blank, "id": product.id})
+        db.session.flush()
+    db.session.rollback()
+
+
 def test_database_refuses_removing_warnings_from_an_active_product(db):
     product = make_product(warnings="Avoid broken skin.")
     db.session.commit()
