@@ -10,6 +10,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
+MIN_SECRET_KEY_LENGTH = 24
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -101,8 +102,8 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret"
-    SQLALCHEMY_DATABASE_URI = _database_url("sqlite://") if os.environ.get("TEST_DATABASE_URL") is None \
-        else os.environ["TEST_DATABASE_URL"]
+    # Never DATABASE_URL: the tests empty every table, so they must not be pointed at a real store by accident.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     WTF_CSRF_ENABLED = False  # view tests post directly; CSRF has its own tests with it enabled
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
@@ -125,8 +126,11 @@ class ProductionConfig(Config):
         if app_config.get("ALLOW_UNSAFE_PRODUCTION"):
             return
         problems = []
-        if app_config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
-            problems.append("SECRET_KEY is unset or the development default: set a long random SECRET_KEY")
+        secret = app_config.get("SECRET_KEY") or ""
+        if secret == DEFAULT_SECRET_KEY or len(str(secret)) < MIN_SECRET_KEY_LENGTH:
+            problems.append(f"SECRET_KEY is unset, the development default or shorter than {MIN_SECRET_KEY_LENGTH} "
+                            "characters: set a long random SECRET_KEY "
+                            "(python -c 'import secrets; print(secrets.token_hex(32))')")
         if str(app_config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
             problems.append("DATABASE_URL points at SQLite: production runs on PostgreSQL "
                             "(set DATABASE_URL=postgresql://...)")

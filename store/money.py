@@ -56,7 +56,8 @@ def format_money(cents: int | None, currency: str = "USD") -> str:
     return f"{sign}{number} {currency}"
 
 
-_AMOUNT = re.compile(r"^\s*[$€£]?\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*$")
+# ASCII digits only: str.isdigit-style Unicode digits ("١٢", "１２") are not a price anyone means to type.
+_AMOUNT = re.compile(r"^\s*[$€£]?\s*([0-9]{1,9})(?:[.,]([0-9]{1,2}))?\s*$")
 
 
 def parse_money(text: str, currency: str = "USD") -> int:

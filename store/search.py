@@ -13,9 +13,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import and_, case, delete, func, insert, or_, select
 
-from store.catalog.models import SearchEntry
 from store.extensions import db
 
 MAX_QUERY_TERMS = 8
@@ -50,21 +49,33 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(_fold(text or "")) if w not in STOPWORDS and len(w) <= 60]
 
 
+def _entry():
+    # Imported late: store.catalog imports this module (its views register a loader), so a top-level
+    # import would be circular when store.search is imported first.
+    from store.catalog.models import SearchEntry
+    return SearchEntry
+
+
 def index_document(doc_type: str, doc_id: int, fields: list[tuple[str, int]]) -> None:
-    """Replace a document's entries. ``fields`` is [(text, weight)]. Caller commits."""
+    """Replace a document's entries. ``fields`` is [(text, weight)]. Caller commits.
+
+    A term scores a field's weight once per field it appears in (not once per occurrence), so a
+    description that repeats a word cannot outrank a product whose name is that word."""
+    SearchEntry = _entry()
     remove_document(doc_type, doc_id)
     weights: dict[str, int] = defaultdict(int)
     for text, weight in fields:
-        for term in terms(text):
+        for term in set(terms(text)):
             weights[term] = min(weights[term] + weight, 1000)
     if weights:
         db.session.execute(insert(SearchEntry), [
             {"term": term, "doc_type": doc_type, "doc_id": doc_id, "weight": weight}
-            for term, weight in weights.items()
+            for term, weight in sorted(weights.items())
         ])
 
 
 def remove_document(doc_type: str, doc_id: int) -> None:
+    SearchEntry = _entry()
     db.session.execute(delete(SearchEntry).where(SearchEntry.doc_type == doc_type, SearchEntry.doc_id == doc_id))
 
 
@@ -83,19 +94,25 @@ def normalise_query(q: str | None) -> str:
 
 
 def search(q: str | None, doc_types: tuple[str, ...] = ("product", "guide"), limit: int = 50) -> list[Hit]:
+    """Documents matching any query term, best first: most query terms matched, then summed weight.
+    The last term also matches as a prefix ("rol" finds "roller"), as people type."""
+    SearchEntry = _entry()
     query_terms = list(dict.fromkeys(terms(normalise_query(q))))[:MAX_QUERY_TERMS]
-    if not query_terms:
+    if not query_terms or not doc_types:
         return []
     *exact, last = query_terms
-    conditions = [SearchEntry.term.in_(exact + [last])]
+    term_matches = [SearchEntry.term == t for t in exact]
+    last_match = SearchEntry.term == last
     if len(last) >= 2:
         upper = last[:-1] + chr(ord(last[-1]) + 1)
-        conditions.append(and_(SearchEntry.term >= last, SearchEntry.term < upper))
-    matched = func.count(func.distinct(SearchEntry.term)).label("matched")
+        last_match = or_(last_match, and_(SearchEntry.term >= last, SearchEntry.term < upper))
+    term_matches.append(last_match)
+    # How many of the query's terms a document matches (a prefix matching five index terms counts once).
+    matched = sum(func.max(case((cond, 1), else_=0)) for cond in term_matches).label("matched")
     score = func.sum(SearchEntry.weight).label("score")
     rows = db.session.execute(
         select(SearchEntry.doc_type, SearchEntry.doc_id, matched, score)
-        .where(or_(*conditions), SearchEntry.doc_type.in_(doc_types))
+        .where(or_(*term_matches), SearchEntry.doc_type.in_(doc_types))
         .group_by(SearchEntry.doc_type, SearchEntry.doc_id)
         .order_by(matched.desc(), score.desc(), SearchEntry.doc_type, SearchEntry.doc_id)
         .limit(limit)

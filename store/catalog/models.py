@@ -23,6 +23,15 @@ class ProductStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
+# Safety is structural: the database refuses an active product whose warnings are empty. SQL's trim() strips
+# spaces only, so newlines, carriage returns and tabs are first turned into spaces (raw characters inside the
+# literals, the one spelling SQLite and PostgreSQL share).
+ACTIVE_NEEDS_WARNINGS_SQL = (
+    "status <> 'active' OR "
+    "length(trim(replace(replace(replace(warnings, '\n', ' '), '\r', ' '), '\t', ' '))) > 0"
+)
+
+
 class Category(db.Model):
     __tablename__ = "categories"
 
@@ -41,11 +50,7 @@ class Category(db.Model):
 class Product(db.Model):
     __tablename__ = "products"
     __table_args__ = (
-        # Safety is structural: the database itself refuses an active product without warnings.
-        CheckConstraint(
-            "status <> 'active' OR length(trim(warnings)) > 0",
-            name="active_needs_warnings",
-        ),
+        CheckConstraint(ACTIVE_NEEDS_WARNINGS_SQL, name="active_needs_warnings"),
         CheckConstraint("status IN ('draft', 'active', 'archived')", name="status_valid"),
         CheckConstraint("kind IN ('tool', 'oil', 'accessory')", name="kind_valid"),
         Index("ix_products_status_category", "status", "category_id"),

@@ -36,8 +36,8 @@ def set_description(product: Product, markdown: str) -> None:
 
 
 def set_status(product: Product, status: ProductStatus | str) -> None:
-    """Change a product's status. Activation needs warnings (the database checks this too), an active
-    variant with a price, and an image with alt text."""
+    """Change a product's status (caller commits). Activation needs warnings (the database checks this too),
+    an active variant with a price, and an image with alt text. The search index follows the status."""
     status = ProductStatus(status)
     if status == ProductStatus.ACTIVE:
         if not product.warning_list:
@@ -46,14 +46,20 @@ def set_status(product: Product, status: ProductStatus | str) -> None:
             raise NotPublishable(f"“{product.name}” needs at least one active variant before it can be active.")
         if not product.images:
             raise NotPublishable(f"“{product.name}” needs a picture (with alt text) before it can be active.")
+    changed = product.status != status.value
     product.status = status.value
+    if changed:
+        # Search shows active products only: publishing adds a product to the index, archiving removes it.
+        if product.id is None:
+            db.session.flush()
+        reindex_product(product)
 
 
 def reindex_product(product: Product) -> None:
     if product.status != ProductStatus.ACTIVE:
         search_index.remove_document("product", product.id)
         return
-    fields = [(product.name, 10), (product.summary, 3), (plain_text(product.description_md), 1),
+    fields = [(product.name, 20), (product.summary, 3), (plain_text(product.description_md), 1),
               (product.kind, 2)]
     if product.category is not None:
         fields.append((product.category.name, 4))
@@ -152,6 +158,9 @@ def featured_products(limit: int = 8) -> list[Product]:
 
 
 def get_active_product(slug: str) -> Product | None:
+    # PostgreSQL refuses NUL bytes in text (a DataError, i.e. a 500): such a slug simply matches nothing.
+    if not isinstance(slug, str) or not slug or len(slug) > 160 or "\x00" in slug:
+        return None
     stmt = (select(Product).where(Product.slug == slug, Product.status == ProductStatus.ACTIVE)
             .options(selectinload(Product.variants), selectinload(Product.images),
                      joinedload(Product.category)))

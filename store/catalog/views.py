@@ -42,9 +42,22 @@ def product_detail(slug: str):
                                "mistyped; browse the shop to find something similar.")
     variants = [v for v in product.variants if v.is_active]
     selected = _selected_variant(variants, request.args.get("variant"))
-    return render_template("catalog/product_detail.html", product=product, variants=variants, selected=selected,
-                           related_guides=_related_guides(product.id),
-                           structured_data=_product_jsonld(product, variants, selected))
+    return render_product_page("catalog/product_detail.html", product=product, variants=variants,
+                               selected=selected, related_guides=_related_guides(product.id),
+                               structured_data=_product_jsonld(product, variants, selected))
+
+
+SAFETY_HOOK = '<section id="safety"'
+
+
+def render_product_page(template: str, **context) -> str:
+    """Render a product page and refuse to serve it without its safety block. The block is included by
+    catalog/product_layout.html; a template that overrode the layout's content block would drop it."""
+    html = render_template(template, **context)
+    if SAFETY_HOOK not in html:
+        raise RuntimeError(f"{template} rendered a product page without its safety block; product templates "
+                           "must extend catalog/product_layout.html and keep its content block.")
+    return html
 
 
 def _related_guides(product_id: int) -> list:

@@ -1,0 +1,55 @@
+"""Product list and detail issue a fixed number of SQL queries whatever the catalog size."""
+import pytest
+
+from store.extensions import db as _db
+from tests.factories import make_category, make_disclaimers, make_product
+
+MAX_QUERIES = 6
+MEASURED: dict = {}
+
+
+def _build_catalog(app, size):
+    with app.app_context():
+        make_disclaimers()
+        categories = [make_category(f"Shelf {n}", f"shelf-{n}") for n in range(4)]
+        for n in range(size):
+            make_product(f"Product {n:04d}", slug=f"product-{n:04d}", category=categories[n % 4],
+                         featured=n % 5 == 0, index=False,
+                         variants=[{"sku": f"P{n}-S", "label": "Small", "price_cents": 1000 + n, "on_hand": 4},
+                                   {"sku": f"P{n}-L", "label": "Large", "price_cents": 2000 + n, "on_hand": n % 3}])
+        _db.session.commit()
+
+
+PAGES = {
+    "home": "/",
+    "product list": "/products",
+    "product list, filtered and sorted": "/products?category=shelf-1&sort=price_desc&in_stock=1",
+    "product detail": "/products/product-0004",
+    "product detail, variant chosen": "/products/product-0004?variant=P4-L",
+}
+
+
+def _count(client, count_queries, url):
+    client.get(url)  # warm-up (first-request work is not what we measure)
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return counter.count, counter.statements
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_query_counts_per_page(app, client, count_queries, size):
+    _build_catalog(app, size)
+    for name, url in PAGES.items():
+        count, statements = _count(client, count_queries, url)
+        MEASURED.setdefault(name, {})[size] = count
+        assert count <= MAX_QUERIES, f"{name}: {count} queries\n" + "\n---\n".join(statements)
+
+
+def test_query_counts_do_not_grow_with_the_catalog():
+    """Runs after the two sizes above (same module, file order)."""
+    assert set(MEASURED) == set(PAGES), "the measuring test must run first"
+    report = ", ".join(f"{name}: {sizes[10]} / {sizes[200]}" for name, sizes in MEASURED.items())
+    print(f"\nqueries with 10 / 200 products -> {report}")
+    for name, sizes in MEASURED.items():
+        assert sizes[10] == sizes[200], f"{name}: {sizes[10]} queries with 10 products, {sizes[200]} with 200"
