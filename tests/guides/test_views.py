@@ -210,7 +210,9 @@ def test_guide_list_topic_filter_and_fallbacks(db, client):
     assert Page(html).canonical == "http://localhost/guides?tag=calves"
     assert '<a class="tag" href="/guides?tag=calves" aria-current="page">calves</a>' in html
 
-    for odd in ("?tag=nope", "?tag=", "?page=abc", "?page=-3", "?tag=%00&page=99999999999"):
+    # A NUL byte anywhere in a request is refused store-wide with a clear 400 (store/errors.py).
+    assert client.get("/guides?tag=%00").status_code == 400
+    for odd in ("?tag=nope", "?tag=", "?page=abc", "?page=-3", "?tag=zz&page=99999999999"):
         response = client.get("/guides" + odd)
         assert response.status_code == 200, odd
         html = response.get_data(as_text=True)
