@@ -225,6 +225,7 @@ class FulfilResult:
     outcome: str  # paid | already_paid | processing | mismatch | not_found | paid_needs_refund
     order: Order | None = None
     send_confirmation: bool = False
+    first_payment: bool = False
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -287,18 +288,20 @@ def fulfil_locked(order: Order, payment: PaymentData, actor: str) -> FulfilResul
     send = order.confirmation_sent_at is None
     if send:
         order.confirmation_sent_at = utcnow()
-    _empty_buyer_cart(order)
-    return FulfilResult(outcome, order, send_confirmation=send)
+    return FulfilResult(outcome, order, send_confirmation=send, first_payment=True)
 
 
-def _empty_buyer_cart(order: Order) -> None:
-    """A signed-in buyer's cart is emptied with the payment (guests' carts are emptied by the return page)."""
-    if order.user_id is None:
-        return
+def empty_cart(user_id: int | None, guest_token: str | None = None) -> None:
+    """Empty the buyer's cart after a payment (its own transaction: the cart service commits)."""
     from store.cart import services as cart_services
-    cart = cart_services.get_cart(order.user_id, None)
-    if cart is not None:
-        cart_services.clear_cart(cart)
+    from store.cart.services import CartError
+
+    cart = cart_services.get_cart(user_id, guest_token)
+    if cart is not None and cart.lines:
+        try:
+            cart_services.clear_cart(cart)
+        except CartError:
+            log.warning("Could not empty the cart after a payment (user %s)", user_id)
 
 
 def fulfil_order(order_id: int, session_data: PaymentData | Mapping[str, Any], actor: str) -> FulfilResult:
@@ -327,7 +330,13 @@ def fulfil_order(order_id: int, session_data: PaymentData | Mapping[str, Any], a
 
 
 def after_commit(result: FulfilResult) -> None:
-    if result.send_confirmation and result.order is not None:
+    """Once the payment is committed: empty a signed-in buyer's cart (guests' carts are emptied by the
+    return page, which knows their session) and send the confirmation (only the first fulfilment does)."""
+    if result.order is None:
+        return
+    if result.first_payment and result.order.user_id is not None:
+        empty_cart(result.order.user_id)
+    if result.send_confirmation:
         send_confirmation(result.order)
 
 
@@ -345,3 +354,62 @@ def send_confirmation(order: Order) -> None:
     except MailError:
         # The payment is recorded; a failed email must not undo it. The log tells staff to resend.
         log.exception("Could not send the confirmation for order %s", order.number)
+
+
+# ------------------------------------------------------------------ payment providers
+
+def payment_mode(config) -> str | None:
+    """"stripe" when both Stripe keys are set, "demo" when demo payments are allowed, else None."""
+    from store.checkout import stripe_gateway
+    if stripe_gateway.is_configured(config):
+        return "stripe"
+    if config.get("DEMO_PAYMENTS") and not config.get("STRIPE_SECRET_KEY"):
+        return "demo"
+    return None
+
+
+def start_stripe_payment(order_id: int, success_url: str, cancel_url: str) -> str:
+    """Create (or, with the same idempotency key, fetch again) the order's Stripe Checkout Session and save
+    its id. Returns the URL to send the shopper to. Raises PaymentError; the order then stays pending with
+    its stock reserved until it expires."""
+    from store.checkout import stripe_gateway
+
+    order = db.session.scalars(select(Order).where(Order.id == order_id)
+                               .options(selectinload(Order.lines))).first()
+    if order is None or order.state != OrderState.PENDING_PAYMENT:
+        raise CheckoutError("This order can no longer be paid.")
+    session = stripe_gateway.create_checkout_session(order, success_url, cancel_url)
+    attach_stripe_session(order.id, session.id, session.expires_at)
+    return session.url
+
+
+def attach_stripe_session(order_id: int, session_id: str, expires_at) -> None:
+    """Remember the session id; the reservation lasts as long as the session can still be paid."""
+    try:
+        begin_write()
+        order = lock_order(order_id)
+        if order is not None:
+            order.stripe_session_id = session_id
+            order.payment_provider = "stripe"
+            if order.state == OrderState.PENDING_PAYMENT and expires_at and (
+                    order.expires_at is None or expires_at > order.expires_at):
+                order.expires_at = expires_at
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def confirm_stripe_return(order_id: int, session_id: str | None, actor: str) -> FulfilResult | None:
+    """The shopper came back from Stripe: ask Stripe (server to server) what happened and fulfil from
+    that answer. The session id in the URL is only a hint; it must be this order's session."""
+    from store.checkout import stripe_gateway
+
+    order = db.session.get(Order, order_id)
+    if order is None or order.state != OrderState.PENDING_PAYMENT or not session_id:
+        return None
+    if order.stripe_session_id and order.stripe_session_id != session_id:
+        return None
+    session = stripe_gateway.retrieve_session(session_id)
+    db.session.rollback()  # end the read transaction before fulfilment takes its write lock
+    return fulfil_order(order_id, session, actor)
