@@ -144,8 +144,9 @@ def create_checkout_session(order: Order, success_url: str, cancel_url: str) -> 
             params=params, options={"idempotency_key": idempotency_key(order)})
     except stripe.StripeError as error:
         raise _friendly(error, "start your payment") from error
-    return CheckoutSession(id=session["id"], url=session["url"],
-                           expires_at=_from_unix(session.get("expires_at") or _to_unix(expires_at)))
+    data = session.to_dict()
+    return CheckoutSession(id=data["id"], url=data["url"],
+                           expires_at=_from_unix(data.get("expires_at") or _to_unix(expires_at)))
 
 
 def retrieve_session(session_id: str) -> dict:
