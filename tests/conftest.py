@@ -248,8 +248,8 @@ def smtp_server(app):
     import socket
 
     handler = CaughtMail()
-    # aiosmtpd's start() connects to the configured port to check readiness, so port=0 cannot work: pick a
-    # free port first.
+    # aiosmtpd's start() connects to (hostname, port) to check the server is up, so port=0 cannot be used:
+    # pick a free loopback port first.
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -187,11 +187,19 @@ def _check_quantity(quantity, max_line: int) -> int:
     return quantity
 
 
-def _label(variant: Variant) -> str:
+def item_label(variant: Variant) -> str:
     name = variant.product.name
     if variant.option_label and variant.option_label != "Standard":
         name += f" ({variant.option_label})"
     return name
+
+
+def check_addable(variant_id, quantity, max_line: int) -> Variant:
+    """Validate an add before any cart exists (so bad input never creates an empty cart). No writes."""
+    _check_quantity(quantity, max_line)
+    variant = _load_variant(variant_id)
+    _check_purchasable(variant)
+    return variant
 
 
 def _load_variant(variant_id) -> Variant:
@@ -207,9 +215,9 @@ def _load_variant(variant_id) -> Variant:
 
 def _check_purchasable(variant: Variant) -> None:
     if not _purchasable(variant):
-        raise NotAvailable(f"Sorry, {_label(variant)} is no longer available.")
+        raise NotAvailable(f"Sorry, {item_label(variant)} is no longer available.")
     if variant.available <= 0:
-        raise NotAvailable(f"Sorry, {_label(variant)} is out of stock.")
+        raise NotAvailable(f"Sorry, {item_label(variant)} is out of stock.")
 
 
 def _find_line(cart: Cart, line_id) -> CartLine:
@@ -258,12 +266,12 @@ def add_item(cart: Cart, variant_id, quantity, max_line: int) -> CartLine:
         if total > max_line:
             room = max_line - current
             raise InvalidQuantity(
-                f"You can order at most {max_line} of {_label(variant)}; you already have {current} in your cart"
+                f"You can order at most {max_line} of {item_label(variant)}; you already have {current} in your cart"
                 + (f", so you can add {room} more." if room > 0 else "."))
         if total > variant.available:
             left = variant.available
             raise NotAvailable(
-                f"Only {left} of {_label(variant)} left"
+                f"Only {left} of {item_label(variant)} left"
                 + (f" and {current} already in your cart." if current else f"; you asked for {quantity}."))
         if line is None:
             line = CartLine(variant=variant, quantity=total, unit_price_cents_at_add=variant.price_cents)
@@ -306,7 +314,7 @@ def add_many(cart: Cart, variant_ids, max_line: int) -> AddManyResult:
             if variant is None:
                 result.skipped.append("An item that is no longer in the shop")
                 continue
-            label = _label(variant)
+            label = item_label(variant)
             if vid in in_cart:
                 result.skipped.append(f"{label}: already in your cart")
             elif not _purchasable(variant):
@@ -333,11 +341,11 @@ def set_quantity(cart: Cart, line_id, quantity, max_line: int) -> CartLine:
         quantity = _check_quantity(quantity, max_line)
         variant = line.variant
         if not _purchasable(variant):
-            raise NotAvailable(f"{_label(variant)} is no longer available; please remove it from your cart.")
+            raise NotAvailable(f"{item_label(variant)} is no longer available; please remove it from your cart.")
         if quantity > variant.available:
             left = variant.available
-            raise NotAvailable(f"Only {left} of {_label(variant)} left; you asked for {quantity}."
-                               if left > 0 else f"Sorry, {_label(variant)} is out of stock.")
+            raise NotAvailable(f"Only {left} of {item_label(variant)} left; you asked for {quantity}."
+                               if left > 0 else f"Sorry, {item_label(variant)} is out of stock.")
         line.quantity = quantity
         _touch(cart)
         _commit()
@@ -393,7 +401,7 @@ def _merge_lines(guest: Cart, user_cart: Cart, max_line: int) -> list[str]:
             if target > existing.quantity:
                 existing.quantity = target
             if target < wanted:
-                notes.append(f"{_label(variant)}: you now have {existing.quantity} "
+                notes.append(f"{item_label(variant)}: you now have {existing.quantity} "
                              f"(limited by {'stock' if cap < max_line else 'the per-item limit'}).")
         else:
             target = min(wanted, cap)
@@ -403,10 +411,10 @@ def _merge_lines(guest: Cart, user_cart: Cart, max_line: int) -> list[str]:
                 user_cart.lines.append(new)
                 by_variant[variant.id] = new
                 if target < wanted:
-                    notes.append(f"{_label(variant)}: only {target} could be kept "
+                    notes.append(f"{item_label(variant)}: only {target} could be kept "
                                  f"(limited by {'stock' if cap < max_line else 'the per-item limit'}).")
             else:
-                notes.append(f"{_label(variant)} was left out: it is no longer available.")
+                notes.append(f"{item_label(variant)} was left out: it is no longer available.")
     return notes
 
 
