@@ -93,6 +93,20 @@ def _prefill(form: CheckoutForm, addresses) -> None:
         form.full_name.data = current_user.name
 
 
+def _problems_message(summary, item_label) -> str:
+    """Name each item that cannot be bought as it stands (sold out, fewer left, or withdrawn)."""
+    parts = []
+    for view in summary.lines:
+        label = item_label(view.variant)
+        if not view.purchasable:
+            parts.append(f"{label} is no longer available.")
+        elif view.available <= 0:
+            parts.append(f"{label} is sold out.")
+        elif view.short:
+            parts.append(f"Only {view.available} of {label} left; you asked for {view.quantity}.")
+    return "Sorry, we could not place your order: " + " ".join(parts) + " Nothing was charged; please adjust your cart."
+
+
 @bp.route("/checkout", methods=["GET", "POST"])
 def checkout():
     from store.cart import services as cart_services
@@ -116,8 +130,7 @@ def checkout():
     status = 200
     if form.validate_on_submit():
         if summary.has_problems:
-            flash("Some items in your cart changed (price or stock). Please check your cart before paying.",
-                  "error")
+            flash(_problems_message(summary, cart_services.item_label), "error")
             return redirect(url_for("cart.view_cart"))
         if _payment_mode() is None:
             flash("Payments are not available right now, so we cannot take orders. Please try again later.",
