@@ -7,6 +7,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from store.checkout import bp, services, stripe_gateway
+from wtforms.fields.choices import SelectChoice
+
 from store.checkout.forms import CheckoutForm, int_or_none
 from store.checkout.services import CheckoutError, OutOfStock, ShippingAddress, StaleAcknowledgment
 from store.checkout.stripe_gateway import PaymentError, WebhookSignatureError
@@ -120,7 +122,7 @@ def checkout():
     disclaimer = current_disclaimer("product")
     quote = services.quote(summary.subtotal_cents)
     form = CheckoutForm()
-    form.shipping_method.choices = [(key, label) for key, label in services.SHIPPING_METHODS.items()]
+    form.shipping_method.choices = [SelectChoice(key, label) for key, label in services.SHIPPING_METHODS.items()]
     addresses = list(current_user.addresses) if current_user.is_authenticated else []
     if current_user.is_authenticated:
         del form.email
