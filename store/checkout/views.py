@@ -259,4 +259,7 @@ def stripe_webhook():
         db.session.rollback()
         return {"error": "invalid signature"}, 400
     outcome = handle_event(event)
+    if outcome == "conflict":
+        # Nothing was recorded; a non-2xx answer makes Stripe deliver the event again.
+        return {"received": False, "outcome": outcome}, 409
     return {"received": True, "outcome": outcome}, 200
