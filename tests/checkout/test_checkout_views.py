@@ -242,3 +242,18 @@ def test_saved_addresses_are_offered_and_prefilled(app, client, shop, make_user,
     with app.app_context():
         order = db.session.scalars(select(Order)).one()
         assert order.email == "saver@example.com" and order.user_id == user.id
+
+
+def test_checkout_page_query_count_does_not_grow_with_lines(app, client, shop, count_queries):
+    _add(client, shop.roller)
+    with count_queries() as one:
+        assert client.get("/checkout").status_code == 200
+    _add(client, shop.oil_small)
+    _add(client, shop.oil_large)
+    with count_queries() as three:
+        assert client.get("/checkout").status_code == 200
+    assert three.count == one.count, (one.count, three.count)
+    print("checkout page queries:", three.count)
+    with count_queries() as placing:
+        assert client.post("/checkout", data=_form(app)).status_code == 302
+    print("placing a 3-line order (view + service) queries:", placing.count)
