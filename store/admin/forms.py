@@ -5,11 +5,16 @@ from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from store.catalog.models import ProductKind, ProductStatus
 from store.money import MoneyError, parse_money
 from store.safety.models import DisclaimerKind
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(str(value), label) for value, label in pairs]
 
 
 def _money_value(field, required: bool) -> int | None:
@@ -28,20 +33,20 @@ class ProductForm(FlaskForm):
     version = HiddenField()
     name = StringField("Name", validators=[DataRequired(), Length(max=160)])
     slug = StringField("Web address (slug)", validators=[Optional(), Length(max=150)])
-    kind = SelectField("Kind", choices=[(k.value, k.value.title()) for k in ProductKind])
+    kind = SelectField("Kind", choices=_choices((k.value, k.value.title()) for k in ProductKind))
     category_id = SelectField("Category", coerce=int, validators=[Optional()])
     summary = StringField("Summary", validators=[Length(max=300)])
     description_md = TextAreaField("Description (Markdown)", validators=[Length(max=50_000)])
     warnings = TextAreaField("Safety warnings (one per line)", validators=[Length(max=10_000)])
     featured = BooleanField("Feature on the home page")
-    status = SelectField("Status", choices=[(s.value, s.value.title()) for s in ProductStatus])
+    status = SelectField("Status", choices=_choices((s.value, s.value.title()) for s in ProductStatus))
     claims_override = BooleanField("Keep this wording anyway (override the claims check)")
     claims_reason = StringField("Reason for the override", validators=[Length(max=400)])
     preview = SubmitField("Preview description")
     save = SubmitField("Save product")
 
     def set_categories(self, categories) -> None:
-        self.category_id.choices = [(0, "— No category —")] + [(c.id, c.name) for c in categories]
+        self.category_id.choices = _choices([(0, "— No category —")] + [(c.id, c.name) for c in categories])
 
     def validate_claims_reason(self, field):
         if self.claims_override.data and not (field.data or "").strip():
@@ -86,10 +91,10 @@ class ImageForm(FlaskForm):
 
 
 class StockAdjustForm(FlaskForm):
-    reason = SelectField("Reason", choices=[("restock", "Restock (units received)"),
-                                            ("damaged", "Damaged or lost (units removed)"),
-                                            ("count", "Count correction (counted total)"),
-                                            ("return", "Customer return (units back)")])
+    reason = SelectField("Reason", choices=_choices([("restock", "Restock (units received)"),
+                                                     ("damaged", "Damaged or lost (units removed)"),
+                                                     ("count", "Count correction (counted total)"),
+                                                     ("return", "Customer return (units back)")]))
     quantity = IntegerField("Units (or counted total)", validators=[InputRequired("Enter a number."),
                                                                    NumberRange(min=0, max=1_000_000)])
     note = StringField("Note", validators=[Length(max=250)])
