@@ -152,9 +152,10 @@ def validate_csv(data: bytes, max_errors: int = 200) -> list[ImportRow]:
     except csv.Error as exc:
         raise ImportRejected([RowError(reader.line_num, f"not valid CSV ({exc}).")]) from exc
 
-    skus = {r[index["sku"]].strip().lower() for _, r in raw if len(r) > index["sku"]}
+    written = {r[index["sku"]].strip() for _, r in raw if len(r) > index["sku"]}
+    skus = {s.lower() for s in written}
     known: dict[str, tuple[int, int]] = {}
-    for chunk in _chunks(sorted(skus), 5000):
+    for chunk in _chunks(sorted(written), 5000):
         for vid, sku, reserved in db.session.execute(
                 select(Variant.id, Variant.sku, Variant.reserved).where(Variant.sku.in_(chunk))):
             known[sku.lower()] = (vid, reserved)
@@ -232,7 +233,7 @@ def apply_import(rows: list[ImportRow], *, actor_id: int | None, source: str = "
             current = {vid: (price, compare_at, on_hand) for vid, price, compare_at, on_hand in db.session.execute(
                 select(Variant.id, Variant.price_cents, Variant.compare_at_cents, Variant.on_hand)
                 .where(Variant.id.in_(ids)).with_for_update())}
-            price_updates, audit_rows = [], []
+            price_updates, audit_rows, stock_deltas = [], [], []
             for row in batch:
                 price, compare_at, on_hand = current[row.variant_id]
                 changes = {}
@@ -247,13 +248,14 @@ def apply_import(rows: list[ImportRow], *, actor_id: int | None, source: str = "
                                        "object_id": str(row.variant_id), "changes": changes,
                                        "reason": f"{source}, line {row.line}"[:500]})
                 if on_hand != row.on_hand:
-                    inventory.adjust(row.variant_id, row.on_hand - on_hand, MovementKind.COUNT, actor_id=actor_id,
-                                     note=f"{source}, line {row.line}")
-                    result.stock_changes += 1
+                    stock_deltas.append((row.variant_id, row.on_hand - on_hand, f"{source}, line {row.line}"))
             if price_updates:
                 db.session.execute(update(Variant), price_updates)
                 db.session.execute(insert(AuditLog), audit_rows)
                 result.price_changes += len(price_updates)
+            if stock_deltas:
+                inventory.adjust_many(stock_deltas, MovementKind.COUNT, actor_id=actor_id)
+                result.stock_changes += len(stock_deltas)
             db.session.flush()
             if progress:
                 progress(len(batch))
