@@ -245,12 +245,18 @@ def smtp_server(app):
     """An aiosmtpd server on 127.0.0.1; the app is pointed at it for the test."""
     from aiosmtpd.controller import Controller
 
+    import socket
+
     handler = CaughtMail()
-    controller = Controller(handler, hostname="127.0.0.1", port=0)
+    # aiosmtpd's start() connects to (hostname, port) to check the server is up, so port=0 cannot be used:
+    # pick a free loopback port first.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     old = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS")}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.server.sockets[0].getsockname()[1],
-                      MAIL_USE_TLS=False)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
     yield handler
     app.config.update(old)
     controller.stop()

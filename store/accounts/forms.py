@@ -1,0 +1,80 @@
+"""Account forms (Flask-WTF: every form carries a CSRF token). Rules beyond presence live in services."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+_EMAIL = [DataRequired("Please enter your email address."), Length(max=254)]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=_EMAIL, render_kw={"autocomplete": "email"})
+    password = PasswordField("Password", validators=[DataRequired("Please enter your password.")],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField("Keep me signed in on this device")
+    next = HiddenField()
+
+
+class RegisterForm(FlaskForm):
+    name = StringField("Your name", validators=[DataRequired("Please tell us your name."), Length(max=120)],
+                       render_kw={"autocomplete": "name"})
+    email = EmailField("Email", validators=_EMAIL, render_kw={"autocomplete": "email"})
+    password = PasswordField("Password", validators=[DataRequired("Please choose a password.")],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("Repeat the password", validators=[
+        DataRequired("Please repeat the password."), EqualTo("password", "The two passwords do not match.")],
+        render_kw={"autocomplete": "new-password"})
+    next = HiddenField()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired("Please enter your current password.")],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField("New password", validators=[DataRequired("Please choose a new password.")],
+                                 render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("Repeat the new password", validators=[
+        DataRequired("Please repeat the new password."),
+        EqualTo("new_password", "The two passwords do not match.")], render_kw={"autocomplete": "new-password"})
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email", validators=_EMAIL, render_kw={"autocomplete": "email"})
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired("Please choose a new password.")],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("Repeat the new password", validators=[
+        DataRequired("Please repeat the new password."), EqualTo("password", "The two passwords do not match.")],
+        render_kw={"autocomplete": "new-password"})
+
+
+class ProfileForm(FlaskForm):
+    name = StringField("Your name", validators=[DataRequired("Please enter your name."), Length(max=120)],
+                       render_kw={"autocomplete": "name"})
+
+
+COUNTRIES = [SelectChoice(code, name) for code, name in [
+    ("US", "United States"), ("CA", "Canada"), ("GB", "United Kingdom"), ("IE", "Ireland"), ("AU", "Australia"),
+    ("NZ", "New Zealand"), ("DE", "Germany"), ("FR", "France"), ("NL", "Netherlands")]]
+
+
+class AddressForm(FlaskForm):
+    full_name = StringField("Full name", validators=[DataRequired("Please enter the recipient's name."),
+                                                     Length(max=120)], render_kw={"autocomplete": "name"})
+    line1 = StringField("Address line 1", validators=[DataRequired("Please enter the street address."),
+                                                      Length(max=200)], render_kw={"autocomplete": "address-line1"})
+    line2 = StringField("Address line 2 (optional)", validators=[Optional(), Length(max=200)],
+                        render_kw={"autocomplete": "address-line2"})
+    city = StringField("City", validators=[DataRequired("Please enter the city."), Length(max=120)],
+                       render_kw={"autocomplete": "address-level2"})
+    region = StringField("State, province or region (optional)", validators=[Optional(), Length(max=120)],
+                         render_kw={"autocomplete": "address-level1"})
+    postal_code = StringField("Postal code", validators=[DataRequired("Please enter the postal code."),
+                                                         Length(max=20)], render_kw={"autocomplete": "postal-code"})
+    country = SelectField("Country", choices=COUNTRIES, default="US", render_kw={"autocomplete": "country"})
+    phone = TelField("Phone (optional, for the courier)", validators=[Optional(), Length(max=40)],
+                     render_kw={"autocomplete": "tel"})
+    is_default = BooleanField("Use as my default address")

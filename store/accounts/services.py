@@ -1,0 +1,316 @@
+"""Account rules: emails, password policy and hashing, registration, sign-in, password change and reset,
+profile, saved addresses, admins. Services take explicit arguments; each use case commits once."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from store.accounts.models import Address, Role, User
+from store.extensions import db
+from store.util import utcnow
+
+log = logging.getLogger(__name__)
+
+HASH_METHOD = "scrypt"
+RESET_SALT = "kneadwell.password-reset.v1"
+MAX_PASSWORD_LENGTH = 200
+SIGN_IN_FAILED = "That email and password do not match an account. Check them and try again."
+# A real scrypt hash to check against when the email is unknown, so both cases take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-kneadwell", method=HASH_METHOD)
+
+
+class AccountError(Exception):
+    """A problem the person can be told about."""
+
+
+class InvalidEmail(AccountError):
+    pass
+
+
+class WeakPassword(AccountError):
+    pass
+
+
+class EmailTaken(AccountError):
+    pass
+
+
+class BadCredentials(AccountError):
+    def __init__(self, message: str = SIGN_IN_FAILED):
+        super().__init__(message)
+
+
+class InvalidResetToken(AccountError):
+    pass
+
+
+class AddressNotFound(AccountError):
+    pass
+
+
+# ---------------------------------------------------------------- emails and passwords
+
+def normalise_email(raw: str | None) -> str:
+    """Trimmed, lower-cased, syntax-checked (no DNS lookups)."""
+    text = (raw or "").strip().lower()
+    if not text or len(text) > 254:
+        raise InvalidEmail("Please enter a valid email address, like name@example.com.")
+    try:
+        result = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidEmail("Please enter a valid email address, like name@example.com.") from exc
+    return result.normalized.lower()
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    path = Path(__file__).with_name("common_passwords.txt")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(ln.strip().lower() for ln in lines if ln.strip() and not ln.startswith("#"))
+
+
+def check_password_policy(password: str, min_length: int, email: str | None = None) -> None:
+    password = password or ""
+    if len(password) < min_length:
+        raise WeakPassword(f"Choose a password of at least {min_length} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise WeakPassword(f"Choose a password of at most {MAX_PASSWORD_LENGTH} characters.")
+    lowered = password.lower()
+    if lowered in common_passwords() or len(set(lowered)) <= 2:
+        raise WeakPassword("That password is too common and easy to guess. Please choose another.")
+    if email and lowered == email.lower():
+        raise WeakPassword("Your password must not be your email address.")
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=HASH_METHOD)
+
+
+# ---------------------------------------------------------------- users
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def get_user_by_email(email: str) -> User | None:
+    try:
+        email = normalise_email(email)
+    except InvalidEmail:
+        return None
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def register(email: str, password: str, name: str, min_length: int) -> User:
+    email = normalise_email(email)
+    name = (name or "").strip()
+    if not name:
+        raise AccountError("Please tell us your name.")
+    if len(name) > 120:
+        raise AccountError("Please shorten your name to 120 characters.")
+    check_password_policy(password, min_length, email)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise EmailTaken("An account with this email already exists. Sign in, or reset your password if "
+                         "you have forgotten it.")
+    user = User(email=email, name=name, password_hash=hash_password(password), role=Role.CUSTOMER.value)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise EmailTaken("An account with this email already exists.") from exc
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """The active user with this email and password, or BadCredentials (one message for every failure)."""
+    try:
+        email = normalise_email(email)
+    except InvalidEmail:
+        email = None
+    user = db.session.scalar(select(User).where(User.email == email)) if email else None
+    candidate = user.password_hash if user is not None else _DUMMY_HASH
+    ok = check_password_hash(candidate, (password or "")[:MAX_PASSWORD_LENGTH])
+    if user is None or not ok or not user.active:
+        raise BadCredentials()
+    return user
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+
+
+def change_password(user_id: int, current_password: str, new_password: str, min_length: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or not check_password_hash(user.password_hash, current_password or ""):
+        raise BadCredentials("Your current password is not right.")
+    check_password_policy(new_password, min_length, user.email)
+    if check_password_hash(user.password_hash, new_password):
+        raise WeakPassword("Your new password must be different from the current one.")
+    _set_password(user, new_password)
+    db.session.commit()
+    return user
+
+
+def update_profile(user_id: int, name: str) -> User:
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise AccountError("Please enter your name (up to 120 characters).")
+    user = db.session.get(User, user_id)
+    user.name = name
+    db.session.commit()
+    return user
+
+
+# ---------------------------------------------------------------- password reset
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _fingerprint(user: User) -> str:
+    """Changes whenever the password hash changes, so a used (or old) token stops working."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+
+
+def make_reset_token(user: User) -> str:
+    return _serializer().dumps({"uid": user.id, "fp": _fingerprint(user)})
+
+
+def user_for_reset_token(token: str, max_age: int) -> User:
+    try:
+        data = _serializer().loads(token or "", max_age=max_age)
+    except SignatureExpired as exc:
+        raise InvalidResetToken("That reset link has expired. Please ask for a new one.") from exc
+    except BadSignature as exc:
+        raise InvalidResetToken("That reset link is not valid. Please ask for a new one.") from exc
+    user = None
+    if isinstance(data, dict) and isinstance(data.get("uid"), int):
+        user = db.session.get(User, data["uid"])
+    if user is None or not user.active or not hmac.compare_digest(str(data.get("fp", "")), _fingerprint(user)):
+        raise InvalidResetToken("That reset link has already been used or is no longer valid. "
+                                "Please ask for a new one.")
+    return user
+
+
+def request_password_reset(email: str, reset_url_for) -> bool:
+    """Email a reset link when the address belongs to an active account. Returns nothing the caller may show:
+    the page looks the same either way. reset_url_for(token) builds the absolute link."""
+    user = get_user_by_email(email)
+    if user is None or not user.active:
+        log.info("Password reset asked for an unknown email")
+        return False
+    from store.mail import MailError, send_template
+    token = make_reset_token(user)
+    try:
+        send_template(user.email, f"Reset your {current_app.config['STORE_NAME']} password", "password_reset",
+                      user=user, reset_url=reset_url_for(token),
+                      minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+    except MailError:
+        log.exception("Could not send the password reset email")
+    return True
+
+
+def reset_password(token: str, new_password: str, max_age: int, min_length: int) -> User:
+    user = user_for_reset_token(token, max_age)
+    check_password_policy(new_password, min_length, user.email)
+    _set_password(user, new_password)
+    db.session.commit()
+    return user
+
+
+# ---------------------------------------------------------------- admins
+
+def create_or_promote_admin(email: str, password: str | None, min_length: int) -> tuple[User, bool]:
+    """Make an admin: a new account (password required) or an existing one promoted (password optional:
+    when given it replaces the old one). Returns (user, created)."""
+    email = normalise_email(email)
+    user = db.session.scalar(select(User).where(User.email == email))
+    created = user is None
+    if password:
+        check_password_policy(password, min_length, email)
+    elif created:
+        raise WeakPassword("A new admin needs a password.")
+    if created:
+        user = User(email=email, name=email.split("@")[0], password_hash=hash_password(password))
+        db.session.add(user)
+    elif password:
+        _set_password(user, password)
+    user.role = Role.ADMIN.value
+    user.active = True
+    db.session.commit()
+    return user, created
+
+
+# ---------------------------------------------------------------- addresses
+
+ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "region", "postal_code", "country", "phone")
+
+
+@dataclass
+class AddressData:
+    full_name: str
+    line1: str
+    city: str
+    postal_code: str
+    country: str = "US"
+    line2: str = ""
+    region: str = ""
+    phone: str = ""
+    is_default: bool = False
+
+
+def list_addresses(user_id: int) -> list[Address]:
+    return list(db.session.scalars(
+        select(Address).where(Address.user_id == user_id).order_by(Address.is_default.desc(), Address.id)))
+
+
+def get_address(user_id: int, address_id: int) -> Address:
+    """The user's own address; anybody else's (or a missing one) raises AddressNotFound."""
+    address = db.session.scalar(select(Address).where(Address.id == address_id, Address.user_id == user_id))
+    if address is None:
+        raise AddressNotFound("We could not find that address.")
+    return address
+
+
+def _clear_default(user_id: int, keep_id: int | None) -> None:
+    stmt = update(Address).where(Address.user_id == user_id, Address.is_default.is_(True))
+    if keep_id is not None:
+        stmt = stmt.where(Address.id != keep_id)
+    db.session.execute(stmt.values(is_default=False).execution_options(synchronize_session="fetch"))
+
+
+def save_address(user_id: int, data: AddressData, address_id: int | None = None) -> Address:
+    first = address_id is None and db.session.scalar(
+        select(Address.id).where(Address.user_id == user_id).limit(1)) is None
+    if address_id is None:
+        address = Address(user_id=user_id)
+        db.session.add(address)
+    else:
+        address = get_address(user_id, address_id)
+    for name in ADDRESS_FIELDS:
+        setattr(address, name, (getattr(data, name) or "").strip())
+    address.country = address.country.upper()
+    address.is_default = bool(data.is_default or first)
+    db.session.flush()
+    if address.is_default:
+        _clear_default(user_id, address.id)
+    db.session.commit()
+    return address
+
+
+def delete_address(user_id: int, address_id: int) -> None:
+    address = get_address(user_id, address_id)
+    db.session.delete(address)
+    db.session.commit()

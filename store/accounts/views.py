@@ -1,0 +1,237 @@
+"""Account pages: sign in/up/out, password change and reset, profile, saved addresses; `flask create-admin`."""
+from __future__ import annotations
+
+import click
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from store.accounts import bp, services
+from store.accounts.forms import (
+    AddressForm, ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm,
+)
+from store.cart.session import SESSION_KEY as CART_TOKEN_KEY, claim_guest_cart
+from store.extensions import limiter
+from store.templating import absolute_url_for
+from store.util import is_safe_next
+
+
+def _limit(key: str, default: str):
+    return limiter.limit(lambda: current_app.config.get(key, default), methods=["POST"])
+
+
+def _min_length() -> int:
+    return current_app.config["PASSWORD_MIN_LENGTH"]
+
+
+def _next_target(raw: str | None, fallback: str = "accounts.account") -> str:
+    return raw if is_safe_next(raw) else url_for(fallback)
+
+
+def _sign_in(user, remember: bool) -> None:
+    """Renew the session (keeping only the guest cart token, to merge it), sign in, merge the cart."""
+    token = session.get(CART_TOKEN_KEY)
+    session.clear()
+    login_user(user, remember=remember)
+    session.permanent = bool(remember)
+    for note in claim_guest_cart(user.id, token if isinstance(token, str) else None):
+        flash(note, "info")
+
+
+@bp.route("/account/login", methods=["GET", "POST"])
+@_limit("LOGIN_RATE_LIMIT", "5 per minute")
+def login():
+    if current_user.is_authenticated:
+        return redirect(_next_target(request.args.get("next")))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.BadCredentials as exc:
+            form.password.errors = [str(exc)]
+        else:
+            _sign_in(user, bool(form.remember.data))
+            flash(f"Welcome back, {user.name or user.email}.", "success")
+            return redirect(_next_target(form.next.data))
+    return render_template("accounts/login.html", form=form), 200 if request.method == "GET" or not form.errors else 400
+
+
+@bp.route("/account/register", methods=["GET", "POST"])
+@_limit("REGISTER_RATE_LIMIT", "10 per hour")
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.account"))
+    form = RegisterForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = services.register(form.email.data, form.password.data, form.name.data, _min_length())
+        except services.InvalidEmail as exc:
+            form.email.errors = [str(exc)]
+        except services.EmailTaken as exc:
+            form.email.errors = [str(exc)]
+        except services.WeakPassword as exc:
+            form.password.errors = [str(exc)]
+        except services.AccountError as exc:
+            form.name.errors = [str(exc)]
+        else:
+            _sign_in(user, remember=False)
+            flash("Welcome to Kneadwell! Your account is ready.", "success")
+            return redirect(_next_target(form.next.data))
+    status = 200 if request.method == "GET" or not form.errors else 400
+    return render_template("accounts/register.html", form=form, min_length=_min_length()), status
+
+
+@bp.post("/account/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "success")
+    return redirect(url_for("catalog.home"))
+
+
+@bp.get("/account")
+@login_required
+def account():
+    form = ProfileForm(name=current_user.name)
+    return render_template("accounts/account.html", form=form,
+                           addresses=services.list_addresses(current_user.id))
+
+
+@bp.post("/account/profile")
+@login_required
+def profile():
+    form = ProfileForm()
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user.id, form.name.data)
+        except services.AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Your details are saved.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form,
+                           addresses=services.list_addresses(current_user.id)), 400
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user.id, form.current_password.data, form.new_password.data,
+                                     _min_length())
+        except services.BadCredentials as exc:
+            form.current_password.errors = [str(exc)]
+        except services.WeakPassword as exc:
+            form.new_password.errors = [str(exc)]
+        else:
+            flash("Your password is changed.", "success")
+            return redirect(url_for("accounts.account"))
+    status = 200 if request.method == "GET" or not form.errors else 400
+    return render_template("accounts/change_password.html", form=form, min_length=_min_length()), status
+
+
+RESET_SENT = ("If an account uses that email, we have sent it a link to choose a new password. "
+              "The link works for {minutes} minutes. Check your spam folder if it does not arrive.")
+
+
+@bp.route("/account/reset", methods=["GET", "POST"])
+@_limit("RESET_RATE_LIMIT", "5 per minute")
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(
+            form.email.data, lambda token: absolute_url_for("accounts.reset_password", token=token))
+        flash(RESET_SENT.format(minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/account/reset/<token>", methods=["GET", "POST"])
+@_limit("RESET_RATE_LIMIT", "5 per minute")
+def reset_password(token: str):
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    try:
+        services.user_for_reset_token(token, max_age)
+    except services.InvalidResetToken as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("accounts.reset_request"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data, max_age, _min_length())
+        except services.InvalidResetToken as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("accounts.reset_request"))
+        except services.WeakPassword as exc:
+            form.password.errors = [str(exc)]
+        else:
+            logout_user()
+            flash("Your password is changed. Please sign in with the new one.", "success")
+            return redirect(url_for("accounts.login"))
+    status = 200 if request.method == "GET" or not form.errors else 400
+    return render_template("accounts/reset_password.html", form=form, token=token, min_length=_min_length()), status
+
+
+# ---------------------------------------------------------------- addresses
+
+def _address_data(form: AddressForm) -> services.AddressData:
+    return services.AddressData(**{name: form[name].data or "" for name in services.ADDRESS_FIELDS},
+                                is_default=bool(form.is_default.data))
+
+
+def _own_address(address_id: int):
+    try:
+        return services.get_address(current_user.id, address_id)
+    except services.AddressNotFound:
+        abort(404, description="We could not find that address in your account.")
+
+
+@bp.route("/account/addresses/new", methods=["GET", "POST"])
+@login_required
+def address_new():
+    form = AddressForm()
+    if form.validate_on_submit():
+        services.save_address(current_user.id, _address_data(form))
+        flash("Address saved.", "success")
+        return redirect(url_for("accounts.account"))
+    status = 200 if request.method == "GET" or not form.errors else 400
+    return render_template("accounts/address_form.html", form=form, address=None), status
+
+
+@bp.route("/account/addresses/<int:address_id>/edit", methods=["GET", "POST"])
+@login_required
+def address_edit(address_id: int):
+    address = _own_address(address_id)
+    form = AddressForm(obj=address)
+    if form.validate_on_submit():
+        services.save_address(current_user.id, _address_data(form), address_id=address.id)
+        flash("Address updated.", "success")
+        return redirect(url_for("accounts.account"))
+    status = 200 if request.method == "GET" or not form.errors else 400
+    return render_template("accounts/address_form.html", form=form, address=address), status
+
+
+@bp.post("/account/addresses/<int:address_id>/delete")
+@login_required
+def address_delete(address_id: int):
+    address = _own_address(address_id)
+    services.delete_address(current_user.id, address.id)
+    flash("Address deleted.", "success")
+    return redirect(url_for("accounts.account"))
+
+
+# ---------------------------------------------------------------- CLI
+
+@bp.cli.command("create-admin")
+@click.argument("email")
+@click.option("--password", prompt="Password (leave empty to keep an existing account's password)",
+              hide_input=True, confirmation_prompt=True, default="", show_default=False,
+              help="Prompted for without echo when not given.")
+def create_admin(email: str, password: str) -> None:
+    """Create an admin account, or promote an existing account to admin."""
+    try:
+        user, created = services.create_or_promote_admin(email, password or None, _min_length())
+    except services.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{'Created' if created else 'Promoted'} admin {user.email}.")

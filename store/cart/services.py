@@ -1,0 +1,464 @@
+"""Cart rules: add, change, remove, clear, merge on sign-in, summarise with current prices, purge old guests.
+
+Services take explicit arguments (user id, guest token, limits) and never read the request. Every mutating
+service validates first, then changes the cart and commits once; on any error it rolls back and raises a
+``CartError`` whose message can be shown to the shopper, so the cart is left exactly as it was.
+
+Prices always come from the database: a line remembers the price the shopper saw when adding
+(``unit_price_cents_at_add``) only to say "price changed since you added it".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from store.cart.models import Cart, CartLine
+from store.catalog.models import Product, ProductStatus, Variant
+from store.extensions import db
+from store.util import utcnow
+
+# Quantities above this are nonsense whatever the configured per-line limit (guards int overflow in SQL).
+HARD_MAX_QUANTITY = 10_000
+
+
+class CartError(Exception):
+    """A problem the shopper can be told about; the cart is unchanged."""
+
+
+class InvalidQuantity(CartError):
+    pass
+
+
+class NotAvailable(CartError):
+    """Unknown, inactive, archived, draft or out-of-stock item, or not enough of it left."""
+
+
+class LineNotFound(CartError):
+    """The line is not in this cart (never reveal whether it exists in someone else's)."""
+
+
+# ---------------------------------------------------------------- reading
+
+def _with_lines(stmt):
+    """Cart -> lines -> variant -> product (joined) -> images: four queries whatever the number of lines."""
+    return stmt.options(
+        selectinload(Cart.lines)
+        .selectinload(CartLine.variant)
+        .joinedload(Variant.product)
+        .selectinload(Product.images)
+    )
+
+
+def get_cart(user_id: int | None, token: str | None) -> Cart | None:
+    """The signed-in user's cart, or the guest cart for this token (never a user's cart by token)."""
+    if user_id is not None:
+        stmt = select(Cart).where(Cart.user_id == user_id)
+    elif token:
+        stmt = select(Cart).where(Cart.token == token, Cart.user_id.is_(None))
+    else:
+        return None
+    return db.session.scalars(_with_lines(stmt)).first()
+
+
+def get_or_create_cart(user_id: int | None, token: str | None) -> Cart:
+    if user_id is None and not token:
+        raise ValueError("a cart needs a user id or a guest token")
+    cart = get_cart(user_id, token)
+    if cart is not None:
+        return cart
+    cart = Cart(user_id=user_id, token=None if user_id is not None else token)
+    db.session.add(cart)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two requests created it at once: use the one that won.
+        db.session.rollback()
+        cart = get_cart(user_id, token)
+        if cart is None:
+            raise
+    return cart
+
+
+def count_items(user_id: int | None, token: str | None) -> int:
+    """Total quantity in the cart: one small query (the header's mini-cart)."""
+    stmt = select(func.coalesce(func.sum(CartLine.quantity), 0)).join(Cart, Cart.id == CartLine.cart_id)
+    if user_id is not None:
+        stmt = stmt.where(Cart.user_id == user_id)
+    elif token:
+        stmt = stmt.where(Cart.token == token, Cart.user_id.is_(None))
+    else:
+        return 0
+    return int(db.session.scalar(stmt) or 0)
+
+
+@dataclass
+class CartLineView:
+    line: CartLine
+    variant: Variant
+    product: Product
+    quantity: int
+    unit_price_cents: int          # current price from the database
+    line_total_cents: int
+    price_changed: bool            # differs from line.unit_price_cents_at_add
+    available: int                 # 0 when the item can no longer be bought
+    short: bool                    # available < quantity
+    purchasable: bool = True       # product active and variant active
+
+    @property
+    def previous_price_cents(self) -> int:
+        return self.line.unit_price_cents_at_add
+
+    @property
+    def image(self):
+        return self.product.primary_image
+
+
+@dataclass
+class CartSummary:
+    lines: list[CartLineView] = field(default_factory=list)
+    subtotal_cents: int = 0
+    item_count: int = 0
+    has_problems: bool = False
+    cart: Cart | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+
+def _purchasable(variant: Variant) -> bool:
+    return bool(variant.is_active and variant.product.status == ProductStatus.ACTIVE)
+
+
+def summarize(cart: Cart | None) -> CartSummary:
+    """Lines with current prices and stock; no queries beyond what get_cart loaded."""
+    if cart is None:
+        return CartSummary()
+    views = []
+    for line in cart.lines:
+        variant = line.variant
+        purchasable = _purchasable(variant)
+        available = variant.available if purchasable else 0
+        price = variant.price_cents
+        views.append(CartLineView(
+            line=line, variant=variant, product=variant.product, quantity=line.quantity,
+            unit_price_cents=price, line_total_cents=price * line.quantity,
+            price_changed=price != line.unit_price_cents_at_add, available=available,
+            short=available < line.quantity, purchasable=purchasable))
+    return CartSummary(
+        lines=views, subtotal_cents=sum(v.line_total_cents for v in views),
+        item_count=sum(v.quantity for v in views),
+        has_problems=any(v.short or not v.purchasable for v in views), cart=cart)
+
+
+# ---------------------------------------------------------------- validation helpers
+
+def parse_quantity(raw) -> int:
+    """Form text -> int, or InvalidQuantity with a message a shopper understands."""
+    if isinstance(raw, bool):
+        raise InvalidQuantity("Please enter a whole number for the quantity.")
+    if isinstance(raw, int):
+        return raw
+    text = str(raw if raw is not None else "").strip()
+    if not text or len(text) > 12 or not text.lstrip("+-").isdigit() or not text.lstrip("+-").isascii():
+        raise InvalidQuantity("Please enter a whole number for the quantity.")
+    return int(text)
+
+
+def parse_id(raw) -> int | None:
+    """An id from a form: a positive int or None."""
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value < 2**31 else None
+
+
+def _check_quantity(quantity, max_line: int) -> int:
+    quantity = parse_quantity(quantity)
+    if quantity < 1:
+        raise InvalidQuantity("The quantity must be at least 1. To take an item out, use Remove.")
+    if quantity > min(max_line, HARD_MAX_QUANTITY):
+        raise InvalidQuantity(f"You can order at most {max_line} of one item.")
+    return quantity
+
+
+def item_label(variant: Variant) -> str:
+    name = variant.product.name
+    if variant.option_label and variant.option_label != "Standard":
+        name += f" ({variant.option_label})"
+    return name
+
+
+def check_addable(variant_id, quantity, max_line: int) -> Variant:
+    """Validate an add before any cart exists (so bad input never creates an empty cart). No writes."""
+    _check_quantity(quantity, max_line)
+    variant = _load_variant(variant_id)
+    _check_purchasable(variant)
+    return variant
+
+
+def _load_variant(variant_id) -> Variant:
+    vid = parse_id(variant_id)
+    variant = None
+    if vid is not None:
+        variant = db.session.scalars(
+            select(Variant).options(joinedload(Variant.product)).where(Variant.id == vid)).first()
+    if variant is None:
+        raise NotAvailable("We could not find that item. It may have been removed from the shop.")
+    return variant
+
+
+def _check_purchasable(variant: Variant) -> None:
+    if not _purchasable(variant):
+        raise NotAvailable(f"Sorry, {item_label(variant)} is no longer available.")
+    if variant.available <= 0:
+        raise NotAvailable(f"Sorry, {item_label(variant)} is out of stock.")
+
+
+def _find_line(cart: Cart, line_id) -> CartLine:
+    lid = parse_id(line_id)
+    for line in cart.lines:
+        if line.id == lid:
+            return line
+    raise LineNotFound("That item is not in your cart.")
+
+
+def _touch(cart: Cart) -> None:
+    cart.updated_at = utcnow()
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise CartError("Your cart changed at the same time in another window. Please try again.") from exc
+
+
+class _Guard:
+    """Roll back on any error so a failed use case never half-writes."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            db.session.rollback()
+        return False
+
+
+# ---------------------------------------------------------------- writing
+
+def add_item(cart: Cart, variant_id, quantity, max_line: int) -> CartLine:
+    """Add quantity of a variant (adds to an existing line). The total must fit the stock and the limit."""
+    with _Guard():
+        quantity = _check_quantity(quantity, max_line)
+        variant = _load_variant(variant_id)
+        _check_purchasable(variant)
+        line = next((ln for ln in cart.lines if ln.variant_id == variant.id), None)
+        current = line.quantity if line else 0
+        total = current + quantity
+        if total > max_line:
+            room = max_line - current
+            raise InvalidQuantity(
+                f"You can order at most {max_line} of {item_label(variant)}; you already have {current} in your cart"
+                + (f", so you can add {room} more." if room > 0 else "."))
+        if total > variant.available:
+            left = variant.available
+            raise NotAvailable(
+                f"Only {left} of {item_label(variant)} left"
+                + (f" and {current} already in your cart." if current else f"; you asked for {quantity}."))
+        if line is None:
+            line = CartLine(variant=variant, quantity=total, unit_price_cents_at_add=variant.price_cents)
+            cart.lines.append(line)
+        else:
+            line.quantity = total
+            line.unit_price_cents_at_add = variant.price_cents  # the shopper just saw today's price
+        _touch(cart)
+        _commit()
+    return line
+
+
+@dataclass
+class AddManyResult:
+    added: list[str] = field(default_factory=list)     # product labels
+    skipped: list[str] = field(default_factory=list)   # "label: reason"
+
+
+def add_many(cart: Cart, variant_ids, max_line: int) -> AddManyResult:
+    """Add one of each variant not already in the cart (a guide's "add all tools"). Items that cannot be
+    added are skipped and reported; when none can be added NotAvailable is raised and nothing changes."""
+    with _Guard():
+        ids = []
+        for raw in variant_ids or []:
+            vid = parse_id(raw)
+            if vid is None:
+                raise NotAvailable("We could not find one of those items.")
+            if vid not in ids:
+                ids.append(vid)
+        if not ids:
+            raise CartError("There was nothing to add.")
+        if len(ids) > 50:
+            raise CartError("That is too many items to add at once.")
+        variants = {v.id: v for v in db.session.scalars(
+            select(Variant).options(joinedload(Variant.product)).where(Variant.id.in_(ids)))}
+        in_cart = {ln.variant_id for ln in cart.lines}
+        result = AddManyResult()
+        for vid in ids:
+            variant = variants.get(vid)
+            if variant is None:
+                result.skipped.append("An item that is no longer in the shop")
+                continue
+            label = item_label(variant)
+            if vid in in_cart:
+                result.skipped.append(f"{label}: already in your cart")
+            elif not _purchasable(variant):
+                result.skipped.append(f"{label}: no longer available")
+            elif variant.available <= 0:
+                result.skipped.append(f"{label}: out of stock")
+            elif max_line < 1:
+                result.skipped.append(f"{label}: over the per-item limit")
+            else:
+                cart.lines.append(CartLine(variant=variant, quantity=1,
+                                           unit_price_cents_at_add=variant.price_cents))
+                in_cart.add(vid)
+                result.added.append(label)
+        if not result.added:
+            raise NotAvailable("Nothing was added: " + "; ".join(result.skipped) + ".")
+        _touch(cart)
+        _commit()
+    return result
+
+
+def set_quantity(cart: Cart, line_id, quantity, max_line: int) -> CartLine:
+    with _Guard():
+        line = _find_line(cart, line_id)
+        quantity = _check_quantity(quantity, max_line)
+        variant = line.variant
+        if not _purchasable(variant):
+            raise NotAvailable(f"{item_label(variant)} is no longer available; please remove it from your cart.")
+        if quantity > variant.available:
+            left = variant.available
+            raise NotAvailable(f"Only {left} of {item_label(variant)} left; you asked for {quantity}."
+                               if left > 0 else f"Sorry, {item_label(variant)} is out of stock.")
+        line.quantity = quantity
+        _touch(cart)
+        _commit()
+    return line
+
+
+def adjust_line(cart: Cart, line_id, max_line: int) -> int:
+    """Fit a line to what can be bought now ("only N left: adjust"). Returns the new quantity; 0 means the
+    line was removed because the item is sold out or no longer sold."""
+    with _Guard():
+        line = _find_line(cart, line_id)
+        variant = line.variant
+        target = min(line.quantity, max_line, variant.available if _purchasable(variant) else 0)
+        if target <= 0:
+            cart.lines.remove(line)
+            db.session.delete(line)
+        else:
+            line.quantity = target
+        _touch(cart)
+        _commit()
+    return max(target, 0)
+
+
+def remove_line(cart: Cart, line_id) -> None:
+    with _Guard():
+        line = _find_line(cart, line_id)
+        cart.lines.remove(line)
+        db.session.delete(line)
+        _touch(cart)
+        _commit()
+
+
+def clear_cart(cart: Cart) -> None:
+    with _Guard():
+        for line in list(cart.lines):
+            db.session.delete(line)
+        cart.lines.clear()
+        _touch(cart)
+        _commit()
+
+
+def _merge_lines(guest: Cart, user_cart: Cart, max_line: int) -> list[str]:
+    notes = []
+    by_variant = {ln.variant_id: ln for ln in user_cart.lines}
+    for gl in list(guest.lines):
+        variant = gl.variant
+        purchasable = _purchasable(variant)
+        cap = min(max_line, variant.available) if purchasable else 0
+        existing = by_variant.get(variant.id)
+        wanted = gl.quantity + (existing.quantity if existing else 0)
+        if existing is not None:
+            target = min(wanted, cap)
+            if target > existing.quantity:
+                existing.quantity = target
+            if target < wanted:
+                notes.append(f"{item_label(variant)}: you now have {existing.quantity} "
+                             f"(limited by {'stock' if cap < max_line else 'the per-item limit'}).")
+        else:
+            target = min(wanted, cap)
+            if target > 0:
+                new = CartLine(variant=variant, quantity=target,
+                               unit_price_cents_at_add=gl.unit_price_cents_at_add)
+                user_cart.lines.append(new)
+                by_variant[variant.id] = new
+                if target < wanted:
+                    notes.append(f"{item_label(variant)}: only {target} could be kept "
+                                 f"(limited by {'stock' if cap < max_line else 'the per-item limit'}).")
+            else:
+                notes.append(f"{item_label(variant)} was left out: it is no longer available.")
+    return notes
+
+
+def merge_carts(guest: Cart | None, user_cart: Cart, max_line: int) -> list[str]:
+    """Move a guest cart's lines into the user's cart: quantities add up, capped by what is available and
+    the per-line limit; unavailable items are dropped. The guest cart is deleted. Returns notes for the
+    shopper about anything that was capped or dropped."""
+    if guest is None or guest.id == user_cart.id:
+        return []
+    with _Guard():
+        notes = _merge_lines(guest, user_cart, max_line)
+        db.session.delete(guest)
+        _touch(user_cart)
+        db.session.flush()
+        _commit()
+    return notes
+
+
+def claim_guest_cart(token: str | None, user_id: int, max_line: int) -> list[str]:
+    """On sign-in or sign-up: the guest cart becomes the user's cart (when the user has none) or is merged
+    into it. Returns notes for the shopper."""
+    guest = get_cart(None, token) if token else None
+    if guest is None:
+        return []
+    user_cart = get_cart(user_id, None)
+    if user_cart is None:
+        with _Guard():
+            guest.user_id, guest.token = user_id, None
+            _touch(guest)
+            _commit()
+        return []
+    return merge_carts(guest, user_cart, max_line)
+
+
+def purge_guest_carts(older_than_days: int) -> int:
+    """Delete guest carts untouched for older_than_days days. Returns how many were deleted."""
+    if older_than_days < 0:
+        raise ValueError("older_than_days must not be negative")
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    old = select(Cart.id).where(Cart.user_id.is_(None), Cart.updated_at < cutoff)
+    with _Guard():
+        db.session.execute(delete(CartLine).where(CartLine.cart_id.in_(old))
+                           .execution_options(synchronize_session=False))
+        result = db.session.execute(delete(Cart).where(Cart.user_id.is_(None), Cart.updated_at < cutoff)
+                                    .execution_options(synchronize_session=False))
+        db.session.commit()
+    return result.rowcount or 0

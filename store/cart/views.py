@@ -1,0 +1,135 @@
+"""Cart pages. Plain forms, POST/redirect/GET; add-to-cart also answers JSON for static/js/cart.js."""
+from __future__ import annotations
+
+import click
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+
+from store.cart import bp, services
+from store.cart.session import current_cart, max_line, remember_count
+from store.util import is_safe_next
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _back(default_endpoint: str = "cart.view_cart"):
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else url_for(default_endpoint))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@bp.get("/cart")
+def view_cart():
+    summary = services.summarize(current_cart())
+    remember_count(summary.item_count)
+    return render_template("cart/view.html", summary=summary, max_line=max_line())
+
+
+@bp.post("/cart/add")
+def add():
+    raw_quantity = request.form.get("quantity", "1")
+    try:
+        quantity = services.parse_quantity(raw_quantity)
+        variant = services.check_addable(request.form.get("variant_id"), quantity, max_line())
+        cart = current_cart(create=True)
+        line = services.add_item(cart, variant.id, quantity, max_line())
+    except services.CartError as exc:
+        if _wants_json():
+            return jsonify(ok=False, message=str(exc)), 400
+        flash(str(exc), "error")
+        return _back()
+    label = services.item_label(line.variant)
+    message = f"Added {quantity} × {label} to your cart."
+    if _wants_json():
+        count = services.count_items(cart.user_id, cart.token)
+        return jsonify(ok=True, message=message, count=count)
+    flash(message, "success")
+    return redirect(url_for("cart.view_cart"))
+
+
+@bp.post("/cart/add-many")
+def add_many():
+    ids = request.form.getlist("variant_id")
+    try:
+        if not ids:
+            raise services.CartError("There was nothing to add.")
+        cart = current_cart(create=True)
+        result = services.add_many(cart, ids, max_line())
+    except services.CartError as exc:
+        flash(str(exc), "error")
+        return _back()
+    flash(f"Added {_plural(len(result.added), 'item')} to your cart: {', '.join(result.added)}.", "success")
+    if result.skipped:
+        flash("Not added: " + "; ".join(result.skipped) + ".", "info")
+    return redirect(url_for("cart.view_cart"))
+
+
+def _cart_or_404():
+    cart = current_cart()
+    if cart is None:
+        abort(404, description="That item is not in your cart.")
+    return cart
+
+
+@bp.post("/cart/lines/<int:line_id>")
+def update_line(line_id: int):
+    cart = _cart_or_404()
+    if "remove" in request.form:
+        return remove_line(line_id)
+    try:
+        line = services.set_quantity(cart, line_id, request.form.get("quantity"), max_line())
+    except services.LineNotFound:
+        abort(404, description="That item is not in your cart.")
+    except services.CartError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{services.item_label(line.variant)}: quantity is now {line.quantity}.", "success")
+    return redirect(url_for("cart.view_cart"))
+
+
+@bp.post("/cart/lines/<int:line_id>/remove")
+def remove_line(line_id: int):
+    cart = _cart_or_404()
+    try:
+        services.remove_line(cart, line_id)
+    except services.LineNotFound:
+        abort(404, description="That item is not in your cart.")
+    flash("Removed from your cart.", "success")
+    return redirect(url_for("cart.view_cart"))
+
+
+@bp.post("/cart/lines/<int:line_id>/adjust")
+def adjust_line(line_id: int):
+    cart = _cart_or_404()
+    try:
+        quantity = services.adjust_line(cart, line_id, max_line())
+    except services.LineNotFound:
+        abort(404, description="That item is not in your cart.")
+    if quantity:
+        flash(f"Quantity adjusted to {quantity}, what we have in stock.", "success")
+    else:
+        flash("That item is no longer available, so we removed it from your cart.", "info")
+    return redirect(url_for("cart.view_cart"))
+
+
+@bp.post("/cart/clear")
+def clear():
+    cart = current_cart()
+    if cart is not None:
+        services.clear_cart(cart)
+    flash("Your cart is now empty.", "success")
+    return redirect(url_for("cart.view_cart"))
+
+
+@bp.cli.command("purge-carts")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Delete guest carts untouched for this many days (default: CART_GUEST_MAX_AGE_DAYS).")
+def purge_carts(days: int | None) -> None:
+    """Delete abandoned guest carts."""
+    days = current_app.config["CART_GUEST_MAX_AGE_DAYS"] if days is None else days
+    deleted = services.purge_guest_carts(days)
+    click.echo(f"Deleted {_plural(deleted, 'guest cart')} untouched for more than {days} days.")

@@ -1,0 +1,212 @@
+"""Stripe: the only module that imports ``stripe``.
+
+A ``stripe.StripeClient`` is built per call from the app config (API key, optional STRIPE_API_BASE such as
+a stripe-mock server) instead of mutating the library's globals. Tests replace only the HTTP layer by
+putting a ``stripe.HTTPClient`` subclass in ``app.extensions["stripe_http_client"]``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+
+import stripe
+from flask import current_app
+
+from store.orders.models import Order
+from store.util import utcnow
+
+log = logging.getLogger(__name__)
+
+# Stripe accepts a Checkout Session expires_at between 30 minutes and 24 hours after creation.
+MIN_SESSION_SECONDS = 30 * 60 + 60   # one minute of margin for clock skew and request time
+MAX_SESSION_SECONDS = 24 * 60 * 60 - 60
+WEBHOOK_TOLERANCE = 300
+
+
+class PaymentError(Exception):
+    """A payment could not be started or checked. ``str(error)`` is safe to show the shopper."""
+
+
+class WebhookSignatureError(Exception):
+    """The webhook request is not a verified, fresh Stripe delivery."""
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    id: str
+    url: str
+    expires_at: datetime  # naive UTC, like every datetime in the store
+
+
+def is_configured(config) -> bool:
+    return bool(config.get("STRIPE_SECRET_KEY") and config.get("STRIPE_WEBHOOK_SECRET"))
+
+
+def _client() -> stripe.StripeClient:
+    config = current_app.config
+    key = config.get("STRIPE_SECRET_KEY")
+    if not key:
+        raise PaymentError("Card payments are not set up on this store yet.")
+    base = config.get("STRIPE_API_BASE")
+    return stripe.StripeClient(
+        key,
+        base_addresses={"api": base.rstrip("/")} if base else None,
+        http_client=current_app.extensions.get("stripe_http_client"),
+        max_network_retries=config.get("STRIPE_MAX_NETWORK_RETRIES", 2),
+    )
+
+
+def _to_unix(value: datetime) -> int:
+    return int(value.replace(tzinfo=timezone.utc).timestamp())
+
+
+def _from_unix(value: int) -> datetime:
+    return datetime.fromtimestamp(int(value), tz=timezone.utc).replace(tzinfo=None)
+
+
+def session_expiry(order: Order, now: datetime | None = None) -> datetime:
+    """The order's reservation expiry, clamped to what Stripe accepts (30 min .. 24 h from now)."""
+    now = now or utcnow()
+    wanted = order.expires_at or now
+    lowest, highest = now + timedelta(seconds=MIN_SESSION_SECONDS), now + timedelta(seconds=MAX_SESSION_SECONDS)
+    return min(max(wanted, lowest), highest).replace(microsecond=0)
+
+
+def line_item_name(product_name: str, variant_label: str) -> str:
+    if variant_label and variant_label.lower() != "standard":
+        return f"{product_name} ({variant_label})"
+    return product_name
+
+
+def checkout_session_params(order: Order, success_url: str, cancel_url: str, expires_at: datetime) -> dict:
+    currency = order.currency.lower()
+    return {
+        "mode": "payment",
+        "line_items": [
+            {
+                "price_data": {
+                    "currency": currency,
+                    "unit_amount": int(line.unit_price_cents),
+                    "product_data": {"name": line_item_name(line.product_name, line.variant_label)},
+                },
+                "quantity": int(line.quantity),
+            }
+            for line in order.lines
+        ],
+        "shipping_options": [
+            {
+                "shipping_rate_data": {
+                    "type": "fixed_amount",
+                    "display_name": "Free shipping" if order.shipping_cents == 0 else "Standard shipping",
+                    "fixed_amount": {"amount": int(order.shipping_cents), "currency": currency},
+                }
+            }
+        ],
+        "customer_email": order.email,
+        "client_reference_id": order.number,
+        "metadata": {"order_id": str(order.id), "order_number": order.number},
+        "payment_intent_data": {"metadata": {"order_id": str(order.id), "order_number": order.number}},
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "expires_at": _to_unix(expires_at),
+    }
+
+
+def idempotency_key(order: Order) -> str:
+    return f"order-{order.id}-checkout-v1"
+
+
+def _friendly(error: stripe.StripeError, action: str) -> PaymentError:
+    if isinstance(error, stripe.CardError):
+        message = error.user_message or "Your card was declined. Please try another card."
+    elif isinstance(error, stripe.APIConnectionError):
+        message = (f"We could not reach our payment provider to {action}. Nothing was charged; "
+                   "please try again in a moment.")
+    elif isinstance(error, stripe.InvalidRequestError):
+        message = (f"Our payment provider could not {action}. Nothing was charged; please try again, "
+                   "and contact us if it keeps happening.")
+    else:
+        message = f"Something went wrong while trying to {action}. Nothing was charged; please try again."
+    log.warning("Stripe error (%s): %s", type(error).__name__, error)
+    return PaymentError(message)
+
+
+def create_checkout_session(order: Order, success_url: str, cancel_url: str) -> CheckoutSession:
+    """Create a Stripe Checkout Session for the order (prices from the order, never from the client)."""
+    expires_at = session_expiry(order)
+    params = checkout_session_params(order, success_url, cancel_url, expires_at)
+    try:
+        session = _client().v1.checkout.sessions.create(
+            params=params, options={"idempotency_key": idempotency_key(order)})
+    except stripe.StripeError as error:
+        raise _friendly(error, "start your payment") from error
+    data = session.to_dict()
+    return CheckoutSession(id=data["id"], url=data["url"],
+                           expires_at=_from_unix(data.get("expires_at") or _to_unix(expires_at)))
+
+
+def retrieve_session(session_id: str) -> dict:
+    """The Checkout Session as Stripe reports it (line items expanded), as plain data."""
+    try:
+        session = _client().v1.checkout.sessions.retrieve(session_id, params={"expand": ["line_items"]})
+    except stripe.StripeError as error:
+        raise _friendly(error, "confirm your payment") from error
+    return session.to_dict()
+
+
+def refund(payment_intent: str, amount: int, idempotency_key: str) -> dict:
+    """Refund ``amount`` (minor units) of a payment. Returns Stripe's refund object as plain data."""
+    try:
+        result = _client().v1.refunds.create(
+            params={"payment_intent": payment_intent, "amount": int(amount)},
+            options={"idempotency_key": idempotency_key})
+    except stripe.StripeError as error:
+        raise _friendly(error, "refund the payment") from error
+    return result.to_dict()
+
+
+def _signature_timestamp(sig_header: str) -> int | None:
+    for part in sig_header.split(","):
+        key, _, value = part.strip().partition("=")
+        if key == "t":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def verify_webhook(payload: bytes, sig_header: str | None, secret: str,
+                   tolerance: int = WEBHOOK_TOLERANCE) -> dict:
+    """Verify a webhook delivery and return the event as plain data, or raise WebhookSignatureError.
+
+    Stripe's check rejects signatures older than ``tolerance``; deliveries stamped more than ``tolerance``
+    seconds in the future are rejected here too (a replay with a forged clock gains nothing)."""
+    if not secret:
+        raise WebhookSignatureError("webhooks are not configured")
+    if not sig_header:
+        raise WebhookSignatureError("missing Stripe-Signature header")
+    timestamp = _signature_timestamp(sig_header)
+    if timestamp is None:
+        raise WebhookSignatureError("signature header has no timestamp")
+    if timestamp > time.time() + tolerance:
+        raise WebhookSignatureError("signature timestamp is in the future")
+    try:
+        stripe.Webhook.construct_event(payload, sig_header, secret, tolerance=tolerance)
+    except stripe.SignatureVerificationError as error:
+        raise WebhookSignatureError(str(error)) from error
+    except ValueError as error:
+        raise WebhookSignatureError("payload is not JSON") from error
+    try:
+        event = json.loads(payload)
+    except ValueError as error:  # pragma: no cover (construct_event already parsed it)
+        raise WebhookSignatureError("payload is not JSON") from error
+    if not isinstance(event, dict) or "id" not in event or "type" not in event:
+        raise WebhookSignatureError("payload is not an event")
+    return event
+
+

@@ -1,0 +1,247 @@
+"""Checkout views: thin (parse, call one service, flash, redirect)."""
+from __future__ import annotations
+
+import logging
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from store.checkout import bp, services, stripe_gateway
+from store.checkout.forms import CheckoutForm, int_or_none
+from store.checkout.services import CheckoutError, OutOfStock, ShippingAddress, StaleAcknowledgment
+from store.checkout.stripe_gateway import PaymentError, WebhookSignatureError
+from store.checkout.webhooks import handle_event
+from store.extensions import csrf, db
+from store.orders import services as orders
+from store.orders.states import InvalidTransition, OrderState
+from store.safety.services import current_disclaimer
+
+log = logging.getLogger(__name__)
+SESSION_ORDERS = "checkout_orders"      # order numbers this browser placed (guests' access to their pages)
+SESSION_CLEAR_CART = "checkout_clear_cart"  # guest orders whose cart is emptied once paid
+
+
+def _user_id() -> int | None:
+    return int(current_user.get_id()) if current_user.is_authenticated else None
+
+
+def _actor() -> str:
+    return f"customer:{current_user.get_id()}" if current_user.is_authenticated else "guest"
+
+
+def _remember(number: str, clear_cart: bool) -> None:
+    numbers = [n for n in session.get(SESSION_ORDERS, []) if isinstance(n, str) and n != number][-19:]
+    session[SESSION_ORDERS] = numbers + [number]
+    if clear_cart:
+        session[SESSION_CLEAR_CART] = (session.get(SESSION_CLEAR_CART, []) + [number])[-20:]
+
+
+def _owned_order(number: str):
+    """The order, if this visitor may see it (its account, or the browser that placed it); else 404."""
+    try:
+        order = orders.order_by_number(number)
+    except orders.OrderNotFound:
+        abort(404)
+    user_id = _user_id()
+    if order.user_id is not None and order.user_id == user_id:
+        return order
+    if order.user_id is None and number in session.get(SESSION_ORDERS, []):
+        return order
+    abort(404)
+
+
+def _payment_mode() -> str | None:
+    return services.payment_mode(current_app.config)
+
+
+def _return_urls(order) -> tuple[str, str]:
+    success = url_for("checkout.complete", number=order.number, _external=True) + "?session_id={CHECKOUT_SESSION_ID}"
+    cancel = url_for("checkout.pay", number=order.number, _external=True)
+    return success, cancel
+
+
+def _held_until(order) -> str:
+    return order.expires_at.strftime("%H:%M UTC") if order.expires_at else "it expires"
+
+
+def _start_payment(order):
+    """Send the shopper to pay: Stripe's hosted page, or the local demo payment page."""
+    if _payment_mode() == "stripe":
+        success, cancel = _return_urls(order)
+        try:
+            url = services.start_stripe_payment(order.id, success, cancel)
+        except (PaymentError, CheckoutError) as error:
+            flash(f"{error} Your order {order.number} is saved and your items are held until "
+                  f"{_held_until(order)}.", "error")
+            return redirect(url_for("checkout.pay", number=order.number))
+        return redirect(url, code=303)
+    if _payment_mode() == "demo":
+        return redirect(url_for("checkout.demo_pay", number=order.number))
+    flash("Payments are not available right now. Your items are held; please try again later.", "error")
+    return redirect(url_for("checkout.pay", number=order.number))
+
+
+def _prefill(form: CheckoutForm, addresses) -> None:
+    chosen = int_or_none(request.args.get("address"))
+    address = next((a for a in addresses if a.id == chosen), None) or \
+        next((a for a in addresses if a.is_default), None) or (addresses[0] if addresses else None)
+    if address is not None:
+        form.full_name.data, form.line1.data, form.line2.data = address.full_name, address.line1, address.line2
+        form.city.data, form.region.data = address.city, address.region
+        form.postal_code.data, form.country.data = address.postal_code, address.country
+    elif current_user.is_authenticated:
+        form.full_name.data = current_user.name
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+def checkout():
+    from store.cart import services as cart_services
+    from store.cart.session import current_cart, guest_token, remember_count
+
+    summary = cart_services.summarize(current_cart())
+    remember_count(summary.item_count)
+    if not summary.lines:
+        flash("Your cart is empty. Add something before checking out.", "info")
+        return redirect(url_for("cart.view_cart"))
+    disclaimer = current_disclaimer("product")
+    quote = services.quote(summary.subtotal_cents)
+    form = CheckoutForm()
+    form.shipping_method.choices = [(key, label) for key, label in services.SHIPPING_METHODS.items()]
+    addresses = list(current_user.addresses) if current_user.is_authenticated else []
+    if current_user.is_authenticated:
+        del form.email
+    if request.method == "GET":
+        _prefill(form, addresses)
+        form.disclaimer_id.data, form.disclaimer_version.data = disclaimer.id, disclaimer.version
+    status = 200
+    if form.validate_on_submit():
+        if summary.has_problems:
+            flash("Some items in your cart changed (price or stock). Please check your cart before paying.",
+                  "error")
+            return redirect(url_for("cart.view_cart"))
+        if _payment_mode() is None:
+            flash("Payments are not available right now, so we cannot take orders. Please try again later.",
+                  "error")
+            return redirect(url_for("cart.view_cart"))
+        try:
+            order = services.place_order(
+                email=current_user.email if current_user.is_authenticated else form.email.data,
+                user_id=_user_id(),
+                address=ShippingAddress(name=form.full_name.data, line1=form.line1.data, line2=form.line2.data or "",
+                                        city=form.city.data, region=form.region.data,
+                                        postal_code=form.postal_code.data, country=form.country.data),
+                shipping_method=form.shipping_method.data,
+                disclaimer_id=int_or_none(form.disclaimer_id.data),
+                disclaimer_version=int_or_none(form.disclaimer_version.data),
+                lines=[(view.variant.id, view.quantity) for view in summary.lines],
+                payment_provider=_payment_mode() or "demo", actor=_actor())
+        except OutOfStock as error:
+            flash(f"Sorry, we could not place your order: {error} Nothing was charged; please adjust your "
+                  "cart.", "error")
+            return redirect(url_for("cart.view_cart"))
+        except StaleAcknowledgment as error:
+            disclaimer = current_disclaimer("product")
+            form.acknowledge.data = False
+            form.acknowledge.errors = [str(error)]
+            form.disclaimer_id.data, form.disclaimer_version.data = disclaimer.id, disclaimer.version
+            status = 409
+        except CheckoutError as error:
+            flash(str(error), "error")
+            status = 400
+        else:
+            _remember(order.number, clear_cart=order.user_id is None and guest_token() is not None)
+            return _start_payment(order)
+    elif request.method == "POST":
+        status = 400
+    products = list({view.product.id: view.product for view in summary.lines}.values())
+    return render_template("checkout/checkout.html", form=form, summary=summary, quote=quote,
+                           disclaimer=disclaimer, products=products, addresses=addresses,
+                           payment_mode=_payment_mode()), status
+
+
+@bp.route("/checkout/pay/<number>", methods=["GET", "POST"])
+def pay(number: str):
+    """The order's payment page: where a failed or cancelled payment comes back to, to try again or cancel."""
+    order = _owned_order(number)
+    if request.method == "POST":
+        if order.state != OrderState.PENDING_PAYMENT:
+            flash("This order is no longer waiting for payment.", "info")
+            return redirect(url_for("checkout.pay", number=number))
+        return _start_payment(order)
+    return render_template("checkout/pay.html", order=order, payment_mode=_payment_mode())
+
+
+@bp.post("/checkout/cancel/<number>")
+def cancel(number: str):
+    order = _owned_order(number)
+    try:
+        orders.cancel_order(order.id, _actor(), "Cancelled by the customer before payment")
+    except InvalidTransition:
+        flash("This order can no longer be cancelled here. If you need help, reply to your confirmation email.",
+              "error")
+        return redirect(url_for("checkout.pay", number=number))
+    flash(f"Order {number} is cancelled and nothing was charged. Your cart still has your items.", "success")
+    return redirect(url_for("cart.view_cart"))
+
+
+def _demo_allowed() -> bool:
+    return _payment_mode() == "demo"
+
+
+@bp.route("/checkout/demo-pay/<number>", methods=["GET", "POST"])
+def demo_pay(number: str):
+    """Local test payments (development only): the same fulfilment as a verified Stripe payment."""
+    if not _demo_allowed():
+        abort(404)
+    order = _owned_order(number)
+    declined = False
+    if request.method == "POST":
+        action = request.form.get("action")
+        if order.state != OrderState.PENDING_PAYMENT:
+            return redirect(url_for("checkout.complete", number=number))
+        if action == "pay":
+            services.fulfil_order(order.id, services.PaymentData.demo(order), actor=f"{_actor()} (test payment)")
+            return redirect(url_for("checkout.complete", number=number))
+        if action != "decline":
+            abort(400)
+        declined = True
+        flash(f"Your test payment was declined. Nothing was charged. Your items are held until "
+              f"{_held_until(order)}: try again, or cancel the order.", "error")
+    return render_template("checkout/demo_pay.html", order=order, declined=declined), (402 if declined else 200)
+
+
+@bp.get("/checkout/complete/<number>")
+def complete(number: str):
+    """Where the shopper lands after paying. Shows the order's real state; never trusts the URL alone."""
+    order = _owned_order(number)
+    if order.state == OrderState.PENDING_PAYMENT and order.payment_provider == "stripe" and _payment_mode() == "stripe":
+        try:
+            services.confirm_stripe_return(order.id, request.args.get("session_id"), actor=f"{_actor()} (return)")
+        except PaymentError:
+            flash("We are still confirming your payment with our payment provider. This page will show it "
+                  "as soon as it is confirmed, and we will email you.", "info")
+        order = orders.order_by_number(number)
+    if order.state != OrderState.PENDING_PAYMENT and number in session.get(SESSION_CLEAR_CART, []):
+        from store.cart.session import guest_token
+        if order.paid_cents:
+            services.empty_cart(None, guest_token())
+        session[SESSION_CLEAR_CART] = [n for n in session.get(SESSION_CLEAR_CART, []) if n != number]
+    view_url = None
+    if order.user_id is None:
+        view_url = url_for("orders.guest_order", token=orders.order_token(order))
+    return render_template("checkout/complete.html", order=order, guest_view_url=view_url)
+
+
+@bp.post("/stripe/webhook")
+@csrf.exempt
+def stripe_webhook():
+    payload = request.get_data(cache=False)
+    try:
+        event = stripe_gateway.verify_webhook(payload, request.headers.get("Stripe-Signature"),
+                                              current_app.config.get("STRIPE_WEBHOOK_SECRET", ""))
+    except WebhookSignatureError as error:
+        log.warning("Rejected Stripe webhook: %s", error)
+        db.session.rollback()
+        return {"error": "invalid signature"}, 400
+    outcome = handle_event(event)
+    return {"received": True, "outcome": outcome}, 200

@@ -1,0 +1,124 @@
+"""Stripe webhook events: recorded once (unique event id), then decided by the order state machine.
+
+Each delivery is one transaction: the WebhookEvent row and the effect commit together, so a delivery that
+fails half way leaves no record and Stripe's retry is handled in full; a replay of a handled event hits the
+unique constraint and changes nothing.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from store.checkout.services import FulfilResult, PaymentData, after_commit, fulfil_locked
+from store.extensions import db
+from store.orders.models import Order, OrderEvent, WebhookEvent
+from store.orders.services import begin_write, lock_order, release_order_stock
+from store.orders.states import ConcurrentTransition, OrderState, can_transition, transition
+
+log = logging.getLogger(__name__)
+ACTOR = "stripe"
+
+
+def handle_event(event: Mapping[str, Any]) -> str:
+    """Apply one verified event. Returns a short outcome for the response body and the log."""
+    event_id, event_type = str(event["id"]), str(event["type"])
+    result: FulfilResult | None = None
+    try:
+        begin_write()
+        db.session.add(WebhookEvent(provider="stripe", event_id=event_id[:255], type=event_type[:120]))
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            return "duplicate"
+        obj = (event.get("data") or {}).get("object") or {}
+        if event_type in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
+            outcome, result = _session_paid(obj)
+        elif event_type == "checkout.session.async_payment_failed":
+            outcome = _session_closed(obj, OrderState.CANCELLED, "Payment failed (delayed payment method)")
+        elif event_type == "checkout.session.expired":
+            outcome = _session_closed(obj, OrderState.EXPIRED, "Stripe checkout session expired unpaid")
+        elif event_type == "charge.refunded":
+            outcome = _charge_refunded(obj)
+        else:
+            outcome = "ignored"
+        db.session.commit()
+    except ConcurrentTransition:
+        # Another transaction moved the order first; roll back (including the event row) so that a
+        # retry of this delivery is decided against the new state.
+        db.session.rollback()
+        return "conflict"
+    except Exception:
+        db.session.rollback()
+        raise
+    if result is not None:
+        after_commit(result)
+    log.info("Stripe event %s (%s): %s", event_id, event_type, outcome)
+    return outcome
+
+
+def _order_for_session(obj: Mapping[str, Any]) -> Order | None:
+    metadata = obj.get("metadata") or {}
+    order_id = None
+    try:
+        order_id = int(metadata.get("order_id"))
+    except (TypeError, ValueError):
+        pass
+    if order_id is None and obj.get("client_reference_id"):
+        order_id = db.session.scalar(select(Order.id).where(Order.number == str(obj["client_reference_id"])))
+    return lock_order(order_id) if order_id is not None else None
+
+
+def _session_paid(obj: Mapping[str, Any]) -> tuple[str, FulfilResult | None]:
+    order = _order_for_session(obj)
+    if order is None:
+        log.error("Stripe session %s names no known order", obj.get("id"))
+        return "ignored: unknown order", None
+    result = fulfil_locked(order, PaymentData.from_stripe_session(obj), ACTOR)
+    return result.outcome, result
+
+
+def _session_closed(obj: Mapping[str, Any], new_state: OrderState, note: str) -> str:
+    order = _order_for_session(obj)
+    if order is None:
+        return "ignored: unknown order"
+    if order.state != OrderState.PENDING_PAYMENT:
+        return f"no effect: order is {order.state}"
+    transition(order, new_state, ACTOR, note)
+    release_order_stock(order, note)
+    return str(new_state)
+
+
+def _charge_refunded(obj: Mapping[str, Any]) -> str:
+    intent = obj.get("payment_intent")
+    if isinstance(intent, Mapping):
+        intent = intent.get("id")
+    order_id = None
+    if intent:
+        order_id = db.session.scalar(select(Order.id).where(Order.stripe_payment_intent == str(intent)))
+    if order_id is None:
+        metadata = obj.get("metadata") or {}
+        try:
+            order_id = int(metadata.get("order_id"))
+        except (TypeError, ValueError):
+            return "ignored: unknown payment"
+    order = lock_order(order_id)
+    if order is None:
+        return "ignored: unknown payment"
+    refunded = int(obj.get("amount_refunded") or 0)
+    if refunded <= order.refunded_cents:
+        return "no effect: refund already recorded"
+    refunded = min(refunded, order.paid_cents)
+    new_state = OrderState.REFUNDED if refunded >= order.paid_cents else OrderState.PARTIALLY_REFUNDED
+    if not can_transition(order.state, new_state):
+        note = f"Stripe reports {refunded} refunded while the order is {order.state}; check it"
+        order.needs_attention = note[:300]
+        db.session.add(OrderEvent(order_id=order.id, from_state=order.state, to_state=order.state, actor=ACTOR,
+                                  note=note))
+        return "flagged"
+    order.refunded_cents = refunded
+    transition(order, new_state, ACTOR, f"Refund recorded by Stripe: {refunded} of {order.paid_cents}")
+    return str(new_state)

@@ -1,0 +1,160 @@
+"""Orders: lookups scoped to their owner, signed guest links, cancel and expiry (releasing stock)."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from store.extensions import db
+from store.inventory import services as inventory
+from store.orders.models import Order
+from store.orders.states import ConcurrentTransition, InvalidTransition, OrderState, transition
+from store.util import utcnow
+
+log = logging.getLogger(__name__)
+
+
+class OrderNotFound(LookupError):
+    pass
+
+
+def begin_write() -> None:
+    """Start the current use case's write transaction.
+
+    On SQLite the write lock is taken up front (``BEGIN IMMEDIATE``): a deferred transaction that read first
+    and writes later fails with "database is locked" when two connections try to upgrade at once, while an
+    immediate one waits its turn on busy_timeout. PostgreSQL needs nothing here: it keeps its normal
+    isolation and the services use row locks and conditional UPDATEs.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.driver_connection
+    if not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def lock_order(order_id: int) -> Order | None:
+    """Load an order for update: a row lock on PostgreSQL (SQLite is already serialised by begin_write)."""
+    return db.session.scalars(
+        select(Order).where(Order.id == order_id).with_for_update()
+        .execution_options(populate_existing=True)).first()
+
+
+def _with_lines():
+    return (selectinload(Order.lines), selectinload(Order.events))
+
+
+def order_for_user(number: str, user_id: int) -> Order:
+    order = db.session.scalars(
+        select(Order).where(Order.number == number, Order.user_id == user_id).options(*_with_lines())).first()
+    if order is None:
+        raise OrderNotFound(number)
+    return order
+
+
+def order_by_number(number: str) -> Order:
+    order = db.session.scalars(select(Order).where(Order.number == number).options(*_with_lines())).first()
+    if order is None:
+        raise OrderNotFound(number)
+    return order
+
+
+def orders_for_user(user_id: int, page: int = 1, per_page: int = 20):
+    return db.paginate(
+        select(Order).where(Order.user_id == user_id).options(selectinload(Order.lines))
+        .order_by(Order.placed_at.desc(), Order.id.desc()),
+        page=page, per_page=per_page, error_out=False)
+
+
+# ------------------------------------------------------------------ signed guest links
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="kneadwell-order-view")
+
+
+def order_token(order: Order) -> str:
+    """A signed, non-expiring token naming the order (sent to guests in the confirmation email)."""
+    return _serializer().dumps({"n": order.number, "e": order.email.lower()})
+
+
+def order_from_token(token: str) -> Order:
+    try:
+        data = _serializer().loads(token)
+        number, email = data["n"], data["e"]
+    except (BadSignature, KeyError, TypeError):
+        raise OrderNotFound(token) from None
+    order = order_by_number(number)
+    if order.email.lower() != email:
+        raise OrderNotFound(number)
+    return order
+
+
+# ------------------------------------------------------------------ releasing stock
+
+def release_order_stock(order: Order, note: str) -> None:
+    for line in order.lines:
+        if line.variant_id is not None:
+            inventory.release(line.variant_id, line.quantity, order_id=order.id, note=note)
+
+
+def cancel_order(order_id: int, actor: str, note: str = "Cancelled before payment") -> Order:
+    """Cancel an unpaid order and release its stock. Raises InvalidTransition when it is past that."""
+    begin_write()
+    order = lock_order(order_id)
+    if order is None:
+        raise OrderNotFound(str(order_id))
+    try:
+        transition(order, OrderState.CANCELLED, actor, note)
+        release_order_stock(order, note)
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return order
+
+
+def expire_order(order_id: int, actor: str = "system", note: str = "Reservation expired unpaid") -> bool:
+    """Expire one pending order and release its stock. False when it was no longer pending (no effect)."""
+    begin_write()
+    order = lock_order(order_id)
+    if order is None or order.state != OrderState.PENDING_PAYMENT:
+        db.session.rollback()
+        return False
+    try:
+        transition(order, OrderState.EXPIRED, actor, note)
+        release_order_stock(order, note)
+    except ConcurrentTransition:
+        db.session.rollback()
+        return False
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return True
+
+
+def due_for_expiry(now: datetime | None = None) -> list[int]:
+    now = now or utcnow()
+    return list(db.session.scalars(
+        select(Order.id).where(Order.state == OrderState.PENDING_PAYMENT.value, Order.expires_at.is_not(None),
+                               Order.expires_at < now).order_by(Order.id)))
+
+
+def expire_due_orders(now: datetime | None = None) -> int:
+    """Expire every pending order past its expires_at. Idempotent and safe to run concurrently: each order
+    is expired by one conditional transition, in its own transaction."""
+    ids = due_for_expiry(now)
+    db.session.rollback()
+    expired = 0
+    for order_id in ids:
+        try:
+            if expire_order(order_id):
+                expired += 1
+        except InvalidTransition:
+            db.session.rollback()
+    return expired
