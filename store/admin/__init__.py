@@ -26,4 +26,4 @@ def _no_store(response):
     return response
 
 
-from store.admin import cli, views, views_catalog, views_inventory  # noqa: E402,F401
+from store.admin import cli, views, views_catalog, views_inventory, views_orders  # noqa: E402,F401

@@ -115,3 +115,27 @@ class DisclaimerForm(FlaskForm):
     def validate_kind(self, field):
         if field.data not in {k.value for k in DisclaimerKind}:
             raise ValidationError("Unknown disclaimer.")
+
+
+class ShipForm(FlaskForm):
+    carrier = StringField("Carrier", validators=[DataRequired("Enter the carrier."), Length(max=80)])
+    tracking_number = StringField("Tracking number", validators=[DataRequired("Enter the tracking number."),
+                                                                 Length(max=120)])
+    submit = SubmitField("Mark as shipped")
+
+
+class CancelForm(FlaskForm):
+    note = StringField("Reason", validators=[Length(max=300)])
+    submit = SubmitField("Cancel order")
+
+
+class RefundForm(FlaskForm):
+    amount = StringField("Amount to refund", validators=[DataRequired("Enter an amount.")])
+    reason = StringField("Reason", validators=[Length(max=300)])
+    idempotency_key = HiddenField(validators=[DataRequired()])
+    submit = SubmitField("Refund")
+
+    def validate_amount(self, field):
+        self.amount_cents = _money_value(field, required=True)
+        if not self.amount_cents:
+            raise ValidationError("Enter an amount more than 0.")
