@@ -43,7 +43,16 @@ def product_detail(slug: str):
     variants = [v for v in product.variants if v.is_active]
     selected = _selected_variant(variants, request.args.get("variant"))
     return render_template("catalog/product_detail.html", product=product, variants=variants, selected=selected,
+                           related_guides=_related_guides(product.id),
                            structured_data=_product_jsonld(product, variants, selected))
+
+
+def _related_guides(product_id: int) -> list:
+    """"Learn how to use it": the published guides that use this product (one query), once guides exist."""
+    if "guides.guide_detail" not in current_app.view_functions:
+        return []
+    from store.guides.services import guides_for_product
+    return guides_for_product(product_id)
 
 
 def _selected_variant(variants, sku):

@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime
+from urllib.parse import quote
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.extensions import db
 from store.util import utcnow
+
+
+PMID_RE = re.compile(r"^\d{1,9}$")
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 
 
 class GuideStatus(enum.StrEnum):
@@ -110,6 +116,18 @@ class GuideReference(db.Model):
     citation: Mapped[str] = mapped_column(String(500))
     pmid: Mapped[str | None] = mapped_column(String(20), default=None)
     doi: Mapped[str | None] = mapped_column(String(200), default=None)
+
+    @property
+    def pubmed_url(self) -> str | None:
+        """A PubMed link, only for a well-formed ID (digits only)."""
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid and PMID_RE.fullmatch(self.pmid) else None
+
+    @property
+    def doi_url(self) -> str | None:
+        """A doi.org link, only for a well-formed DOI (10.NNNN/suffix); the suffix is percent-encoded."""
+        if not self.doi or not DOI_RE.fullmatch(self.doi):
+            return None
+        return "https://doi.org/" + quote(self.doi, safe="/:;()._-")
 
 
 class GuideProduct(db.Model):

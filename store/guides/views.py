@@ -1,0 +1,83 @@
+"""Guide pages: the list (with a topic filter) and one guide."""
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request, url_for
+
+from store import search as search_index
+from store.guides import bp, services
+from store.markup import plain_text
+from store.seo import sitemap_provider
+from store.templating import absolute_url_for
+
+
+@search_index.register_loader("guide")
+def _load_guides(ids):
+    return services.guides_by_ids(ids)
+
+
+@sitemap_provider
+def _sitemap_guides():
+    entries = [(url_for("guides.guide_list"), None)]
+    entries += [(url_for("guides.guide_detail", slug=slug), updated.date().isoformat() if updated else None)
+                for slug, updated in services.sitemap_entries()]
+    return entries
+
+
+@bp.get("/guides")
+def guide_list():
+    all_topics = services.topics()
+    query = services.parse_listing_args(request.args, all_topics)
+    pagination = services.list_guides(query)
+    canonical_args = {}
+    if query.tag is not None:
+        canonical_args["tag"] = query.tag.slug
+    if pagination.page > 1:
+        canonical_args["page"] = pagination.page
+    return render_template("guides/list.html", pagination=pagination, query=query, topics=all_topics,
+                           canonical_args=canonical_args)
+
+
+@bp.get("/guides/<slug>")
+def guide_detail(slug: str):
+    guide = services.get_published_guide(slug)
+    if guide is None:
+        abort(404, description="We could not find that guide. It may have been retired or the link may be "
+                               "mistyped; see all our guides for something similar.")
+    products = services.products_used(guide)
+    add_all = [v.id for v in (services.default_variant(p) for p in products) if v is not None]
+    return render_template("guides/guide_detail.html", guide=guide, products=products, add_all_variant_ids=add_all,
+                           structured_data=_guide_jsonld(guide, products))
+
+
+def _guide_jsonld(guide, products) -> dict:
+    """schema.org HowTo (steps, tools) when the guide has steps, Article otherwise."""
+    page_url = absolute_url_for("guides.guide_detail", slug=guide.slug)
+    store = {"@type": "Organization", "name": current_app.config["STORE_NAME"],
+             "url": absolute_url_for("catalog.home")}
+    data = {
+        "@context": "https://schema.org",
+        "@type": "HowTo" if guide.steps else "Article",
+        "name" if guide.steps else "headline": guide.title,
+        "description": guide.summary,
+        "url": page_url,
+        "mainEntityOfPage": page_url,
+        "inLanguage": "en",
+        "author": store,
+        "publisher": store,
+        "keywords": ", ".join(t.name for t in guide.tags),
+        "timeRequired": f"PT{guide.reading_minutes}M",
+    }
+    if guide.published_at:
+        data["datePublished"] = guide.published_at.date().isoformat()
+    if guide.updated_at:
+        data["dateModified"] = guide.updated_at.date().isoformat()
+    if guide.hero_image:
+        data["image"] = absolute_url_for("static", filename=guide.hero_image)
+    if guide.steps:
+        data["step"] = [{"@type": "HowToStep", "position": i, "name": step.title, "text": plain_text(step.body_md),
+                         "url": f"{page_url}#step-{i}"} for i, step in enumerate(guide.steps, 1)]
+        data["tool"] = [{"@type": "HowToTool", "name": p.name,
+                         "url": absolute_url_for("catalog.product_detail", slug=p.slug)} for p in products]
+    if guide.references:
+        data["citation"] = [r.citation for r in guide.references]
+    return data

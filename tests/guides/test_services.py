@@ -1,0 +1,185 @@
+"""Guide services: saving, rendering, reading time, publishing, listing and lookups."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from store.guides import services  # first: importing store.search before the catalog is circular
+from store import search as search_index  # noqa: I001
+from store.catalog.models import ProductStatus
+from store.guides.models import Guide, GuideStatus, GuideStep, Tag
+from store.guides.services import FAQData, GuideData, GuideInvalid, ListingQuery, NotPublishable, ReferenceData, StepData
+from tests.factories import make_product
+from tests.guides.helpers import make_guide
+
+
+def test_publish_makes_guide_public_dated_and_searchable(db):
+    roller = make_product("Arch Roller")
+    guide = make_guide("Heel routine", products=[roller], publish=False)
+    db.session.commit()
+    assert guide.status == GuideStatus.DRAFT and guide.published_at is None
+    assert services.get_published_guide(guide.slug) is None
+    assert not any(h.doc_type == "guide" for h in search_index.search("heel routine"))
+
+    services.publish(guide)
+    assert guide.status == GuideStatus.PUBLISHED and guide.published_at is not None
+    assert services.get_published_guide(guide.slug).id == guide.id
+    assert [h.doc_id for h in search_index.search("heel routine") if h.doc_type == "guide"] == [guide.id]
+
+    first_published = guide.published_at
+    services.unpublish(guide)
+    assert services.get_published_guide(guide.slug) is None
+    assert not any(h.doc_type == "guide" for h in search_index.search("heel routine"))
+    services.publish(guide)
+    assert guide.published_at == first_published  # republishing keeps the original date
+
+
+def test_guide_without_clinician_note_cannot_be_published(db):
+    guide = make_guide("No note", clinician_note="", publish=False)
+    with pytest.raises(NotPublishable, match="clinician"):
+        services.publish(guide)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Guide.id)).where(Guide.status == "published")) == 0
+
+
+def test_reading_time_counts_every_part_at_200_words_a_minute(db):
+    words = lambda n: " ".join(["word"] * n)  # noqa: E731
+    guide = make_guide("T", summary="S", body=words(350), steps=[StepData("A", words(100))],
+                       faqs=[FAQData("Q", words(50))], clinician_note=words(100))
+    # 350 + 100 + 50 + 100 + title/summary/step title/question (4) = 604 words -> 4 minutes
+    assert guide.reading_minutes == 4
+    short = make_guide("Short", body="Just a few words.", steps=[], faqs=[], clinician_note="Stop if it hurts.")
+    assert short.reading_minutes == 1
+
+
+def test_markdown_is_rendered_on_save_and_again_when_it_changes(db):
+    guide = make_guide("Render", body="Use **light** pressure.", steps=[StepData("One", "Go *slowly*.")],
+                       faqs=[FAQData("Q?", "A `thin` film.")], clinician_note="- numbness\n- swelling")
+    db.session.commit()
+    assert "<strong>light</strong>" in guide.body_html
+    assert "<em>slowly</em>" in guide.steps[0].body_html
+    assert "<code>thin</code>" in guide.faqs[0].answer_html
+    assert "<li>numbness</li>" in guide.clinician_note_html
+
+    # Editing the Markdown directly (as an admin form might) re-renders on flush: the cache can't go stale,
+    # and hand-written HTML never bypasses the sanitiser.
+    guide.body_md = "Now **firm** <script>alert(1)</script>"
+    guide.steps[0].body_html = "<script>alert(2)</script>"
+    db.session.commit()
+    db.session.expire_all()
+    guide = db.session.get(Guide, guide.id)
+    assert "<strong>firm</strong>" in guide.body_html and "<script" not in guide.body_html
+    assert guide.steps[0].body_html.strip() == "<p>Go <em>slowly</em>.</p>"
+
+
+def test_invalid_data_is_rejected_and_nothing_is_written(db):
+    make_product("Real Roller", slug="real-roller")
+    db.session.commit()
+    data = GuideData(slug="Bad Slug!", title=" ", body="x", clinician_note="x", hero_image="img/x.svg", hero_alt="",
+                     steps=[StepData("", "x", ["no-such-product"])],
+                     references=[ReferenceData("Cite", pmid="12ab", doi="11.1000/x"),
+                                 ReferenceData("Cite 2", pmid="PMID: 123", doi="https://doi.org/10.1000/xyz")],
+                     products=["real-roller", "ghost"])
+    with pytest.raises(GuideInvalid) as info:
+        services.save_guide(data)
+    errors = info.value.errors
+    assert set(errors) == {"slug", "title", "hero_alt", "steps", "references", "products"}
+    assert "“ghost”" in errors["products"][0] and "“no-such-product”" in errors["products"][0]
+    assert len(errors["references"]) == 2  # only the first reference is malformed
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Guide.id))) == 0
+    assert db.session.scalar(select(func.count(Tag.id))) == 0
+
+
+def test_references_are_normalised_and_linked(db):
+    guide = make_guide("Refs", references=[ReferenceData("Paper", pmid=" PMID: 34079601 ",
+                                                         doi="https://doi.org/10.1080/10669817.2024.2325186")])
+    ref = guide.references[0]
+    assert (ref.pmid, ref.doi) == ("34079601", "10.1080/10669817.2024.2325186")
+    assert ref.pubmed_url == "https://pubmed.ncbi.nlm.nih.gov/34079601/"
+    assert ref.doi_url == "https://doi.org/10.1080/10669817.2024.2325186"
+    # Rows written around the service (bad data in the database) never become links.
+    ref.pmid, ref.doi = "123\n", 'javascript:alert(1)//10.1000/x'
+    assert ref.pubmed_url is None and ref.doi_url is None
+
+
+def test_slug_must_be_unique(db):
+    make_guide("One", slug="same-slug")
+    with pytest.raises(GuideInvalid, match="already uses"):
+        make_guide("Two", slug="same-slug")
+
+
+def test_tags_are_shared_and_filter_the_listing(db):
+    a = make_guide("Calf guide", tags=["Calves", "feet"])
+    b = make_guide("Foot guide", tags=["Feet"])
+    make_guide("Draft calf guide", tags=["calves"], publish=False)
+    make_guide("Oil guide", tags=["Massage oil"])
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Tag.id))) == 3  # "Feet" and "feet" are one topic
+
+    topics = services.topics()
+    assert [t.slug for t in topics] == ["calves", "feet", "massage-oil"]
+    calves = services.list_guides(services.parse_listing_args({"tag": "calves"}, topics))
+    assert [g.title for g in calves.items] == ["Calf guide"]
+    feet = services.list_guides(services.parse_listing_args({"tag": "feet"}, topics))
+    assert {g.id for g in feet.items} == {a.id, b.id}
+    assert [g.title for g in services.published_guides("calves")] == ["Calf guide"]
+
+    fallback = services.parse_listing_args({"tag": "no-such-topic", "page": "abc"}, topics)
+    assert fallback == ListingQuery(tag=None, page=1)
+    assert services.list_guides(fallback).total == 3  # drafts never listed
+    assert services.parse_listing_args({"page": "-4"}, topics).page == 1
+
+
+def test_guides_for_product_finds_tool_lists_and_steps_in_one_query(db, count_queries):
+    roller, ball, oil = make_product("Roller"), make_product("Ball"), make_product("Oil", kind="oil")
+    listed = make_guide("Listed", products=[roller])
+    step_only = make_guide("Step only", products=[ball],
+                           steps=[StepData("Roll", "Roll it.", [roller.slug])])
+    make_guide("Draft", products=[roller], publish=False)
+    make_guide("Other", products=[oil])
+    db.session.commit()
+    roller_id, oil_id = roller.id, oil.id
+    with count_queries() as counter:
+        found = services.guides_for_product(roller_id)
+    assert counter.count == 1
+    assert {g.title for g in found} == {"Listed", "Step only"}
+    assert {g.id for g in found} == {listed.id, step_only.id}
+    assert services.guides_for_product(oil_id)[0].title == "Other"
+
+
+def test_tools_used_list_follows_guide_order_and_skips_inactive_products(db):
+    a, b, c = make_product("A tool"), make_product("B tool"), make_product("C tool")
+    guide = make_guide("Order", products=[b, a], steps=[StepData("x", "y", [c.slug, a.slug])])
+    db.session.commit()
+    loaded = services.get_published_guide(guide.slug)
+    assert [p.name for p in services.products_used(loaded)] == ["B tool", "A tool", "C tool"]
+    b.status = ProductStatus.ARCHIVED
+    db.session.commit()
+    assert [p.name for p in services.products_used(services.get_published_guide(guide.slug))] == ["A tool", "C tool"]
+
+
+def test_default_variant_is_first_active_in_stock(db):
+    product = make_product("Oil", variants=[{"price_cents": 900, "on_hand": 0}, {"price_cents": 1500, "on_hand": 4},
+                                            {"price_cents": 2000, "on_hand": 9}])
+    assert services.default_variant(product).price_cents == 1500
+    sold_out = make_product("Gone", variants=[{"price_cents": 900, "on_hand": 0}])
+    assert services.default_variant(sold_out) is None
+
+
+def test_seeder_creates_four_published_demo_guides_once(db):
+    from store.demo import seed_all
+
+    counts = seed_all()
+    assert counts["guides"] == 4
+    assert seed_all()["guides"] == 0
+    guides = services.published_guides()
+    assert len(guides) == 4
+    plantar = services.get_published_guide("self-massage-for-plantar-fasciitis")
+    assert [r.pmid for r in plantar.references] == ["34079601", "24703512", "38448397"]
+    assert "wooden-foot-roller" in [p.slug for p in plantar.steps[1].products]
+    assert plantar.hero_image == "img/guides/self-massage-for-plantar-fasciitis.svg"
+    assert all(g.clinician_note_html and g.steps and g.faqs and g.references for g in guides)
+    needling = services.get_published_guide("dry-needling-explained-and-home-care")
+    assert "never" in needling.body_html
+    assert db.session.scalar(select(func.count(GuideStep.id))) == sum(len(g.steps) for g in guides)
