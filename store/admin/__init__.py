@@ -26,4 +26,6 @@ def _no_store(response):
     return response
 
 
-from store.admin import cli, views, views_catalog, views_inventory, views_orders  # noqa: E402,F401
+from store.admin import (  # noqa: E402,F401
+    cli, views, views_catalog, views_guides, views_inventory, views_orders,
+)
