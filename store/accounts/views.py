@@ -15,8 +15,12 @@ from store.templating import absolute_url_for
 from store.util import is_safe_next
 
 
+TOO_MANY = "Too many attempts in a short time. Please wait a minute and try again."
+
+
 def _limit(key: str, default: str):
-    return limiter.limit(lambda: current_app.config.get(key, default), methods=["POST"])
+    """A per-address limit on POSTs, from config key (e.g. LOGIN_RATE_LIMIT) or the default."""
+    return limiter.limit(lambda: current_app.config.get(key, default), methods=["POST"], error_message=TOO_MANY)
 
 
 def _min_length() -> int:

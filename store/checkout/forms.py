@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-COUNTRIES = [("US", "United States"), ("CA", "Canada")]
+COUNTRIES = [SelectChoice("US", "United States"), SelectChoice("CA", "Canada")]
 
 ACKNOWLEDGMENT = "I have read the safety information for these products"
 

@@ -7,6 +7,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from store.checkout import bp, services, stripe_gateway
+from wtforms.fields.choices import SelectChoice
+
 from store.checkout.forms import CheckoutForm, int_or_none
 from store.checkout.services import CheckoutError, OutOfStock, ShippingAddress, StaleAcknowledgment
 from store.checkout.stripe_gateway import PaymentError, WebhookSignatureError
@@ -93,6 +95,20 @@ def _prefill(form: CheckoutForm, addresses) -> None:
         form.full_name.data = current_user.name
 
 
+def _problems_message(summary, item_label) -> str:
+    """Name each item that cannot be bought as it stands (sold out, fewer left, or withdrawn)."""
+    parts = []
+    for view in summary.lines:
+        label = item_label(view.variant)
+        if not view.purchasable:
+            parts.append(f"{label} is no longer available.")
+        elif view.available <= 0:
+            parts.append(f"{label} is sold out.")
+        elif view.short:
+            parts.append(f"Only {view.available} of {label} left; you asked for {view.quantity}.")
+    return "Sorry, we could not place your order: " + " ".join(parts) + " Nothing was charged; please adjust your cart."
+
+
 @bp.route("/checkout", methods=["GET", "POST"])
 def checkout():
     from store.cart import services as cart_services
@@ -106,7 +122,7 @@ def checkout():
     disclaimer = current_disclaimer("product")
     quote = services.quote(summary.subtotal_cents)
     form = CheckoutForm()
-    form.shipping_method.choices = [(key, label) for key, label in services.SHIPPING_METHODS.items()]
+    form.shipping_method.choices = [SelectChoice(key, label) for key, label in services.SHIPPING_METHODS.items()]
     addresses = list(current_user.addresses) if current_user.is_authenticated else []
     if current_user.is_authenticated:
         del form.email
@@ -116,8 +132,7 @@ def checkout():
     status = 200
     if form.validate_on_submit():
         if summary.has_problems:
-            flash("Some items in your cart changed (price or stock). Please check your cart before paying.",
-                  "error")
+            flash(_problems_message(summary, cart_services.item_label), "error")
             return redirect(url_for("cart.view_cart"))
         if _payment_mode() is None:
             flash("Payments are not available right now, so we cannot take orders. Please try again later.",
@@ -244,4 +259,7 @@ def stripe_webhook():
         db.session.rollback()
         return {"error": "invalid signature"}, 400
     outcome = handle_event(event)
+    if outcome == "conflict":
+        # Nothing was recorded; a non-2xx answer makes Stripe deliver the event again.
+        return {"received": False, "outcome": outcome}, 409
     return {"received": True, "outcome": outcome}, 200

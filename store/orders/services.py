@@ -158,3 +158,10 @@ def expire_due_orders(now: datetime | None = None) -> int:
         except InvalidTransition:
             db.session.rollback()
     return expired
+
+
+def orders_needing_attention(limit: int = 50) -> list[Order]:
+    """Orders where money and goods disagree (paid after expiry with the stock gone, a payment that does not
+    match the order, a refund in an unexpected state): for the back office, newest first."""
+    return list(db.session.scalars(
+        select(Order).where(Order.needs_attention != "").order_by(Order.updated_at.desc()).limit(limit)))

@@ -224,6 +224,7 @@ def test_cart_page_query_count_is_fixed_as_lines_grow(app, client, count_queries
         client.post("/cart/add", data={"variant_id": vid, "quantity": "1"})
     fifteen, html = measure()
     assert html.count("data-line=") == 15
+    print(f"cart page queries: 1 line={one}, 15 lines={fifteen}")
     assert one == fifteen
     assert fifteen <= 6  # user, cart, lines, variants+products, images (+ nothing for the header count)
 

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.browser
 def _add_to_cart(page, slug, option=None):
     page.goto(f"/products/{slug}" + (f"?variant={option}" if option else ""))
     page.get_by_role("button", name="Add to cart").click()
-    page.wait_for_url("**/cart")
+    # cart.js posts in place and announces the result (without JavaScript the form posts and lands on /cart)
+    page.locator("[data-add-status]").filter(has_text="Added").wait_for()
 
 
 def _fill_address(page):
@@ -35,6 +36,7 @@ def test_buy_two_products_with_demo_payment(app, page, shop, make_user, smtp_ser
 
     _add_to_cart(page, shop.roller_slug)
     _add_to_cart(page, shop.oil_slug, "OIL-50")
+    page.goto("/cart")
     page.get_by_role("link", name="Check out").click()
     page.wait_for_url("**/checkout")
     summary = page.locator(".checkout__summary")

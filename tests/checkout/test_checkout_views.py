@@ -209,3 +209,51 @@ def test_stripe_error_at_checkout_keeps_order_pending(app, client, shop, stripe_
     with app.app_context():
         assert db.session.scalars(select(Order)).one().state == "pending_payment"
         assert db.session.get(Variant, shop.roller).reserved == 1
+
+
+def test_saved_addresses_are_offered_and_prefilled(app, client, shop, make_user, login_as):
+    from store.accounts.models import Address
+    user = make_user("saver@example.com")
+    with app.app_context():
+        db.session.add_all([
+            Address(user_id=user.id, full_name="Home Person", line1="1 Home Road", city="Hometown", region="OR",
+                    postal_code="97201", country="US", is_default=True),
+            Address(user_id=user.id, full_name="Work Person", line1="9 Office Park", city="Worktown", region="ON",
+                    postal_code="K1A 0B1", country="CA")])
+        db.session.commit()
+        work_id = db.session.scalar(select(Address.id).where(Address.full_name == "Work Person"))
+    login_as(client, user)
+    _add(client, shop.roller)
+    html = client.get("/checkout").get_data(as_text=True)
+    assert "Signed in as <strong>saver@example.com</strong>" in html and 'name="email"' not in html
+    assert 'value="1 Home Road"' in html and "Use Work Person, 9 Office Park, Worktown" in html
+    html = client.get(f"/checkout?address={work_id}").get_data(as_text=True)
+    assert 'value="9 Office Park"' in html and 'value="K1A 0B1"' in html
+    # Someone else's address id is simply not used.
+    other = make_user("other@example.com")
+    with app.app_context():
+        db.session.add(Address(user_id=other.id, full_name="Not Yours", line1="5 Secret Lane", city="Elsewhere",
+                               postal_code="10001"))
+        db.session.commit()
+        other_id = db.session.scalar(select(Address.id).where(Address.full_name == "Not Yours"))
+    assert "5 Secret Lane" not in client.get(f"/checkout?address={other_id}").get_data(as_text=True)
+    response = client.post("/checkout", data=_form(app, email=None))
+    assert response.status_code == 302
+    with app.app_context():
+        order = db.session.scalars(select(Order)).one()
+        assert order.email == "saver@example.com" and order.user_id == user.id
+
+
+def test_checkout_page_query_count_does_not_grow_with_lines(app, client, shop, count_queries):
+    _add(client, shop.roller)
+    with count_queries() as one:
+        assert client.get("/checkout").status_code == 200
+    _add(client, shop.oil_small)
+    _add(client, shop.oil_large)
+    with count_queries() as three:
+        assert client.get("/checkout").status_code == 200
+    assert three.count == one.count, (one.count, three.count)
+    print("checkout page queries:", three.count)
+    with count_queries() as placing:
+        assert client.post("/checkout", data=_form(app)).status_code == 302
+    print("placing a 3-line order (view + service) queries:", placing.count)

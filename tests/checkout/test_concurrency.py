@@ -138,3 +138,59 @@ def test_expiry_racing_payment(app, shop):
         assert _db.session.get(Order, order_id).state == "paid"
         variant = _db.session.get(Variant, shop.roller)
         assert (variant.on_hand, variant.reserved) == (8, 0) and ledger_totals(shop.roller) == (8, 0)
+
+
+class _NoRedirect(__import__("urllib.request").request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_forty_shoppers_over_http_on_the_live_server(app, live_server):
+    """The same race through the real checkout endpoint: 40 browsers (own cookies, own carts) on a threaded
+    WSGI server; 5 get a payment page, 35 are sent back to their cart with a sold-out message."""
+    import http.cookiejar
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from store.safety.services import current_disclaimer
+
+    with app.app_context():
+        make_disclaimers()
+        variant_id = make_product("Rush Roller", variants=[{"sku": "RUSH-1", "price_cents": 1800,
+                                                             "on_hand": 5}]).variants[0].id
+        _db.session.commit()
+        disclaimer = current_disclaimer("product")
+        ack = {"disclaimer_id": disclaimer.id, "disclaimer_version": disclaimer.version}
+        _db.session.remove()
+
+    all_carts_filled = threading.Barrier(40)
+
+    def shopper(i):
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
+
+        def post(path, data):
+            body = urllib.parse.urlencode(data).encode()
+            try:
+                response = opener.open(live_server.url + path, data=body, timeout=60)
+                return response.status, response.headers.get("Location", "")
+            except urllib.error.HTTPError as error:
+                return error.code, error.headers.get("Location", "")
+
+        assert post("/cart/add", {"variant_id": variant_id, "quantity": 1}) == (302, "/cart")
+        all_carts_filled.wait()  # everyone has the roller in the cart; now all check out at once
+        status, location = post("/checkout", dict(
+            ack, email=f"rush{i}@example.com", full_name="Rush Buyer", line1="1 Main St", city="Springfield",
+            region="IL", postal_code="62701", country="US", shipping_method="standard", acknowledge="y"))
+        if "/checkout/demo-pay/" in location:
+            return "order"
+        page = opener.open(live_server.url + "/cart", timeout=60).read().decode()
+        return "sold out" if "Rush Roller is sold out." in page else f"unexpected {status} {location}"
+
+    results = _run(40, shopper)
+    assert results.count("order") == 5 and results.count("sold out") == 35, results
+    with app.app_context():
+        variant = _db.session.get(Variant, variant_id)
+        assert (variant.on_hand, variant.reserved) == (5, 5) and ledger_totals(variant_id) == (5, 5)
+        assert _db.session.scalar(select(func.count(Order.id))) == 5

@@ -105,6 +105,8 @@ def test_paid_after_expiry_with_stock_gone_is_flagged_for_refund(app, db, shop, 
     assert (oil.on_hand, oil.reserved) == (2, 2) and ledger_totals(shop.oil_large) == (2, 2)  # never oversold
     [mail] = smtp_server.messages
     assert "refund you in full" in smtp_server.text_of(mail)
+    from store.orders.services import orders_needing_attention
+    assert [o.number for o in orders_needing_attention()] == [order.number]
 
 
 def test_cancelled_order_paid_later_is_recorded(app, db, shop):

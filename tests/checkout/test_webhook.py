@@ -170,3 +170,13 @@ def test_signature_header_helper_matches_stripe_library():
     import stripe
     payload = json.dumps({"id": "evt_1", "object": "event", "type": "x", "data": {"object": {}}})
     assert stripe.Webhook.construct_event(payload, sign(payload, "whsec_x"), "whsec_x", tolerance=300)
+
+
+def test_webhook_is_csrf_exempt_but_other_posts_are_not(app, client, order):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert post_event(client, event("checkout.session.completed", session_object(order))).status_code == 200
+        assert client.post(f"/checkout/cancel/{order.number}").status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert _reload(order.id).state == "paid"
