@@ -19,9 +19,10 @@ DISCLAIMER_NAMES = {DisclaimerKind.PRODUCT: "Product safety disclaimer", Disclai
 def dashboard():
     points = dash.daily_sales(30)
     to_ship_count, to_ship = dash.orders_to_ship()
+    from store.orders.services import orders_needing_attention
     return render_template("admin/dashboard.html", periods=dash.periods(points), points=points,
                            chart=dash.chart_geometry(points), to_ship_count=to_ship_count, to_ship=to_ship,
-                           low_stock=dash.low_stock_variants())
+                           low_stock=dash.low_stock_variants(), attention=orders_needing_attention(limit=10))
 
 
 @bp.get("/audit")

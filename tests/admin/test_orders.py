@@ -177,3 +177,9 @@ def test_dashboard_figures_come_from_paid_orders_minus_refunds(app, db, admin_cl
     assert '<span class="count-badge" data-to-ship>1</span>' in html
     assert "<title id=\"chart-title\">Daily net sales, last 30 days</title>" in html
     assert html.count('class="chart__bar"') == 30
+    assert "data-attention" not in html
+    order = _order(db, first)
+    order.needs_attention = "paid after expiry; stock gone — refund"
+    db.session.commit()
+    html = admin_client.get("/admin/").get_data(as_text=True)
+    assert "Orders needing attention" in html and f"{order.number}</a>: paid after expiry" in html
