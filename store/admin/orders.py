@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from store.admin import audit
 from store.extensions import db
@@ -81,7 +81,6 @@ def order_list_statement(f: OrderFilter):
 
 
 def order_for_admin(order_id: int) -> Order | None:
-    from store.safety.models import Disclaimer  # noqa: F401
     return db.session.scalar(select(Order).where(Order.id == order_id).options(
         selectinload(Order.lines), selectinload(Order.events), selectinload(Order.refunds)))
 

@@ -10,7 +10,7 @@ from store.admin import bp
 from store.admin import orders as service
 from store.admin.forms import CancelForm, RefundForm, ShipForm
 from store.extensions import db
-from store.orders.states import LABELS, InvalidTransition, OrderState
+from store.orders.states import LABELS, InvalidTransition
 
 
 @bp.get("/orders")
@@ -89,5 +89,3 @@ def order_refund(order_id: int):
         flash("That refund was already made (the form was sent twice); nothing more was refunded.", "info")
     return redirect(url_for("admin.order_detail", order_id=order_id))
 
-
-ORDER_STATES = [s.value for s in OrderState]
