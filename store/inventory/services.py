@@ -9,7 +9,7 @@ The callers own the transaction (one per use case); these functions only flush.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from store.catalog.models import Variant
 from store.extensions import db
@@ -107,6 +107,29 @@ def adjust(variant_id: int, delta: int, kind: MovementKind, *, actor_id: int | N
         raise InvalidAdjustment(
             f"{sku}: removing {-delta} would leave less than is on hand or already reserved for orders.")
     _record(variant_id, kind, on_hand_delta=delta, actor_id=actor_id, note=note)
+
+
+def adjust_many(deltas: list[tuple[int, int, str]], kind: MovementKind, *, actor_id: int | None = None) -> None:
+    """Batch form of ``adjust`` for imports: (variant_id, delta, note) triples, one executemany UPDATE with the
+    same guard (never below reserved or zero) and one bulk INSERT of ledger rows. All or nothing: if any row
+    is refused, raises InvalidAdjustment (the caller rolls back)."""
+    if kind not in ADJUSTMENT_KINDS:
+        raise InvalidAdjustment(f"{kind} is not a stock adjustment")
+    deltas = [(vid, delta, note) for vid, delta, note in deltas if delta]
+    if not deltas:
+        return
+    table = Variant.__table__
+    result = db.session.execute(
+        update(table).where(table.c.id == bindparam("vid"), table.c.on_hand + bindparam("delta") >= table.c.reserved,
+                            table.c.on_hand + bindparam("delta") >= 0)
+        .values(on_hand=table.c.on_hand + bindparam("delta")),
+        [{"vid": vid, "delta": delta} for vid, delta, _ in deltas])
+    if result.rowcount != len(deltas):
+        raise InvalidAdjustment(f"{len(deltas) - result.rowcount} of {len(deltas)} stock changes would leave less "
+                                "than is reserved for orders.")
+    db.session.execute(insert(StockMovement), [
+        {"variant_id": vid, "kind": kind.value, "on_hand_delta": delta, "reserved_delta": 0, "actor_id": actor_id,
+         "note": note[:300]} for vid, delta, note in deltas])
 
 
 def set_on_hand(variant_id: int, on_hand: int, *, kind: MovementKind = MovementKind.COUNT,

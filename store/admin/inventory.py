@@ -1,0 +1,281 @@
+"""Back-office stock: adjustments with a reason, per-variant history, CSV export and all-or-nothing import.
+Every stock change goes through store.inventory.services (one conditional UPDATE + a ledger row)."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import joinedload
+
+from store.admin import audit
+from store.admin.models import AuditLog
+from store.catalog.models import Product, Variant
+from store.extensions import db
+from store.inventory import services as inventory
+from store.inventory.models import MovementKind, StockMovement
+from store.money import MoneyError, cents_to_decimal_string, parse_money
+
+ADJUST_REASONS = {
+    "restock": (MovementKind.RESTOCK, "Restock (units received)", +1),
+    "damaged": (MovementKind.DAMAGED, "Damaged or lost (units removed)", -1),
+    "count": (MovementKind.COUNT, "Count correction (set to counted total)", 0),
+    "return": (MovementKind.RETURN, "Customer return (units back in stock)", +1),
+}
+
+
+def adjust_stock(variant_id: int, reason: str, quantity: int, note: str, *, actor_id: int | None) -> int:
+    """One admin adjustment. For restock/return/damaged ``quantity`` is a count of units (> 0); for a count
+    correction it is the counted on-hand total (>= 0). Returns the change applied to on-hand."""
+    if reason not in ADJUST_REASONS:
+        raise inventory.InvalidAdjustment("Choose a reason for the adjustment.")
+    kind, _label, sign = ADJUST_REASONS[reason]
+    try:
+        before = db.session.scalar(select(Variant.on_hand).where(Variant.id == variant_id))
+        if before is None:
+            raise inventory.InvalidAdjustment("That variant no longer exists.")
+        if sign == 0:
+            delta = inventory.set_on_hand(variant_id, quantity, kind=kind, actor_id=actor_id, note=note)
+            if delta == 0:
+                raise inventory.InvalidAdjustment(f"The count matches the stock on hand ({quantity}); nothing changed.")
+        else:
+            if quantity <= 0:
+                raise inventory.InvalidAdjustment("Enter how many units, more than 0.")
+            delta = sign * quantity
+            inventory.adjust(variant_id, delta, kind, actor_id=actor_id, note=note)
+        audit.record(actor_id, "stock.adjust", ("variant", variant_id), {"on_hand": [before, before + delta]},
+                     reason=f"{reason}: {note}".strip(": "))
+        db.session.commit()
+        return delta
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def history_statement(variant_id: int):
+    return (select(StockMovement).where(StockMovement.variant_id == variant_id)
+            .order_by(StockMovement.created_at.desc(), StockMovement.id.desc()))
+
+
+# ------------------------------------------------------------------ CSV
+
+CSV_COLUMNS = ["sku", "price", "compare_at", "on_hand"]
+EXPORT_COLUMNS = ["sku", "product", "option", "price", "compare_at", "on_hand", "reserved"]
+
+
+def export_csv() -> str:
+    currency = current_app.config["STORE_CURRENCY"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    rows = db.session.execute(
+        select(Variant.sku, Product.name, Variant.option_label, Variant.price_cents, Variant.compare_at_cents,
+               Variant.on_hand, Variant.reserved)
+        .join(Product, Variant.product_id == Product.id).order_by(Product.name, Variant.position, Variant.id))
+    for sku, name, label, price, compare_at, on_hand, reserved in rows:
+        writer.writerow([sku, name, label, cents_to_decimal_string(price, currency),
+                         "" if compare_at is None else cents_to_decimal_string(compare_at, currency),
+                         on_hand, reserved])
+    return out.getvalue()
+
+
+@dataclass
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"Line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass
+class ImportRow:
+    line: int
+    variant_id: int
+    sku: str
+    price_cents: int
+    compare_at_cents: int | None
+    on_hand: int
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    price_changes: int = 0
+    stock_changes: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportRejected(Exception):
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} problem(s) in the file; nothing was changed.")
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ImportRejected([RowError(line, "the file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")])
+
+
+def validate_csv(data: bytes, max_errors: int = 200) -> list[ImportRow]:
+    """Parse and check every row; raise ImportRejected with every problem (line numbers as in a spreadsheet,
+    the header being line 1). Variants are loaded by SKU in one query."""
+    text = _decode(data)
+    if not text.strip():
+        raise ImportRejected([RowError(0, "The file is empty.")])
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except csv.Error as exc:
+        raise ImportRejected([RowError(1, f"not a readable CSV header ({exc}).")]) from exc
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        raise ImportRejected([RowError(1, "missing column(s): " + ", ".join(missing)
+                                       + ". Expected: " + ", ".join(CSV_COLUMNS) + ".")])
+    index = {c: header.index(c) for c in CSV_COLUMNS}
+    raw: list[tuple[int, list[str]]] = []
+    errors: list[RowError] = []
+    try:
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                continue
+            raw.append((reader.line_num, record))
+    except csv.Error as exc:
+        raise ImportRejected([RowError(reader.line_num, f"not valid CSV ({exc}).")]) from exc
+
+    written = {r[index["sku"]].strip() for _, r in raw if len(r) > index["sku"]}
+    skus = {s.lower() for s in written}
+    known: dict[str, tuple[int, int]] = {}
+    for chunk in _chunks(sorted(written), 5000):
+        for vid, sku, reserved in db.session.execute(
+                select(Variant.id, Variant.sku, Variant.reserved).where(Variant.sku.in_(chunk))):
+            known[sku.lower()] = (vid, reserved)
+    if len(known) < len(skus):  # SKUs differing only in case: second, case-insensitive pass in Python
+        for vid, sku, reserved in db.session.execute(select(Variant.id, Variant.sku, Variant.reserved)):
+            known.setdefault(sku.lower(), (vid, reserved))
+
+    currency = current_app.config["STORE_CURRENCY"]
+    seen: dict[str, int] = {}
+    rows: list[ImportRow] = []
+    for line, record in raw:
+        if len(errors) >= max_errors:
+            errors.append(RowError(0, f"…and more; stopped after {max_errors} problems."))
+            break
+        if len(record) < len(header):
+            errors.append(RowError(line, f"expected {len(header)} columns, found {len(record)}."))
+            continue
+        sku = record[index["sku"]].strip()
+        problems = []
+        if not sku:
+            problems.append("SKU is empty")
+        elif sku.lower() in seen:
+            problems.append(f"SKU {sku} appears twice (first on line {seen[sku.lower()]})")
+        elif sku.lower() not in known:
+            problems.append(f"unknown SKU {sku}")
+        if sku:
+            seen.setdefault(sku.lower(), line)
+        price = compare_at = on_hand = None
+        try:
+            price = parse_money(record[index["price"]], currency)
+        except MoneyError:
+            problems.append(f"price {record[index['price']].strip()!r} is not an amount like 12.50")
+        compare_text = record[index["compare_at"]].strip()
+        if compare_text:
+            try:
+                compare_at = parse_money(compare_text, currency)
+            except MoneyError:
+                problems.append(f"compare_at {compare_text!r} is not an amount like 12.50 (or leave it empty)")
+        stock_text = record[index["on_hand"]].strip()
+        try:
+            on_hand = int(stock_text)
+        except ValueError:
+            problems.append(f"on_hand {stock_text!r} is not a whole number")
+        else:
+            if on_hand < 0:
+                problems.append(f"on_hand {on_hand} is negative")
+            elif sku.lower() in known and on_hand < known[sku.lower()][1]:
+                problems.append(f"on_hand {on_hand} is below the {known[sku.lower()][1]} units reserved "
+                                "for open orders")
+        if problems:
+            errors.append(RowError(line, "; ".join(problems) + "."))
+            continue
+        rows.append(ImportRow(line, known[sku.lower()][0], sku, price, compare_at, on_hand))
+    if errors:
+        raise ImportRejected(errors)
+    if not rows:
+        raise ImportRejected([RowError(0, "The file has a header but no rows.")])
+    return rows
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def apply_import(rows: list[ImportRow], *, actor_id: int | None, source: str = "CSV import",
+                 batch_size: int = 1000, progress=None) -> ImportResult:
+    """Apply validated rows in ONE transaction (all or nothing), batch by batch: lock the batch's variants
+    in one query, bulk-update changed prices (audited), and move stock through the ledger as count
+    corrections. ``progress(n)`` is called after each batch with the number of rows done."""
+    result = ImportResult(rows=len(rows))
+    try:
+        for batch in _chunks(rows, batch_size):
+            ids = [r.variant_id for r in batch]
+            current = {vid: (price, compare_at, on_hand) for vid, price, compare_at, on_hand in db.session.execute(
+                select(Variant.id, Variant.price_cents, Variant.compare_at_cents, Variant.on_hand)
+                .where(Variant.id.in_(ids)).with_for_update())}
+            price_updates, audit_rows, stock_deltas = [], [], []
+            for row in batch:
+                price, compare_at, on_hand = current[row.variant_id]
+                changes = {}
+                if price != row.price_cents:
+                    changes["price_cents"] = [price, row.price_cents]
+                if compare_at != row.compare_at_cents:
+                    changes["compare_at_cents"] = [compare_at, row.compare_at_cents]
+                if changes:
+                    price_updates.append({"id": row.variant_id, "price_cents": row.price_cents,
+                                          "compare_at_cents": row.compare_at_cents})
+                    audit_rows.append({"actor_id": actor_id, "action": "variant.price", "object_type": "variant",
+                                       "object_id": str(row.variant_id), "changes": changes,
+                                       "reason": f"{source}, line {row.line}"[:500]})
+                if on_hand != row.on_hand:
+                    stock_deltas.append((row.variant_id, row.on_hand - on_hand, f"{source}, line {row.line}"))
+            if price_updates:
+                db.session.execute(update(Variant), price_updates)
+                db.session.execute(insert(AuditLog), audit_rows)
+                result.price_changes += len(price_updates)
+            if stock_deltas:
+                inventory.adjust_many(stock_deltas, MovementKind.COUNT, actor_id=actor_id)
+                result.stock_changes += len(stock_deltas)
+            db.session.flush()
+            if progress:
+                progress(len(batch))
+        audit.record(actor_id, "inventory.import", ("inventory", "csv"),
+                     {"rows": [None, result.rows], "price_changes": [None, result.price_changes],
+                      "stock_changes": [None, result.stock_changes]}, reason=source)
+        db.session.commit()
+        return result
+    except inventory.InvalidAdjustment as exc:
+        db.session.rollback()
+        raise ImportRejected([RowError(0, f"{exc} (stock changed while importing; nothing was changed)")]) from exc
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def import_csv(data: bytes, *, actor_id: int | None, source: str = "CSV import", progress=None) -> ImportResult:
+    rows = validate_csv(data)
+    return apply_import(rows, actor_id=actor_id, source=source, progress=progress)
+
+
+def variant_with_product(variant_id: int) -> Variant | None:
+    return db.session.scalar(select(Variant).where(Variant.id == variant_id).options(joinedload(Variant.product)))

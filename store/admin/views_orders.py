@@ -1,0 +1,91 @@
+"""Back office: orders list, detail and the actions the state machine allows."""
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from store.admin import bp
+from store.admin import orders as service
+from store.admin.forms import CancelForm, RefundForm, ShipForm
+from store.extensions import db
+from store.orders.states import LABELS, InvalidTransition
+
+
+@bp.get("/orders")
+def orders():
+    f = service.parse_filter(request.args)
+    pagination = db.paginate(service.order_list_statement(f), page=f.page, per_page=30, error_out=False)
+    return render_template("admin/orders.html", pagination=pagination, f=f, states=LABELS)
+
+
+def _detail(order_id: int, ship_form=None, cancel_form=None, refund_form=None, status=200):
+    order = service.order_for_admin(order_id)
+    if order is None:
+        abort(404)
+    if refund_form is None:
+        refund_form = RefundForm(formdata=None)
+    if not refund_form.idempotency_key.data:
+        refund_form.idempotency_key.data = secrets.token_urlsafe(16)
+    return render_template(
+        "admin/order_detail.html", order=order, labels=LABELS, actions=service.allowed_actions(order),
+        disclaimer=service.acknowledged_disclaimer(order), ship_form=ship_form or ShipForm(formdata=None),
+        cancel_form=cancel_form or CancelForm(formdata=None), refund_form=refund_form), status
+
+
+@bp.get("/orders/<int:order_id>")
+def order_detail(order_id: int):
+    return _detail(order_id)
+
+
+@bp.post("/orders/<int:order_id>/ship")
+def order_ship(order_id: int):
+    form = ShipForm()
+    if form.validate_on_submit():
+        try:
+            order = service.mark_shipped(order_id, form.carrier.data, form.tracking_number.data,
+                                         actor_id=current_user.id)
+        except (InvalidTransition, service.OrderActionError) as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("admin.order_detail", order_id=order_id))
+        if service.send_shipping_email(order):
+            flash(f"Order {order.number} marked as shipped; the buyer was emailed the tracking number.", "success")
+        else:
+            flash(f"Order {order.number} marked as shipped, but the shipping email could not be sent.", "warning")
+        return redirect(url_for("admin.order_detail", order_id=order_id))
+    return _detail(order_id, ship_form=form, status=400)
+
+
+@bp.post("/orders/<int:order_id>/cancel")
+def order_cancel(order_id: int):
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return _detail(order_id, cancel_form=form, status=400)
+    try:
+        order = service.cancel(order_id, form.note.data, actor_id=current_user.id)
+    except (InvalidTransition, service.OrderActionError) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Order {order.number} cancelled; its reserved stock is back on sale.", "success")
+    return redirect(url_for("admin.order_detail", order_id=order_id))
+
+
+@bp.post("/orders/<int:order_id>/refund")
+def order_refund(order_id: int):
+    from store.checkout.stripe_gateway import PaymentError
+    form = RefundForm()
+    if not form.validate_on_submit():
+        return _detail(order_id, refund_form=form, status=400)
+    try:
+        refund, created = service.refund(order_id, form.amount_cents, form.reason.data, form.idempotency_key.data,
+                                         actor_id=current_user.id)
+    except (service.RefundError, InvalidTransition, PaymentError) as exc:
+        form.amount.errors.append(str(exc))
+        return _detail(order_id, refund_form=form, status=400)
+    if created:
+        flash("Refund recorded.", "success")
+    else:
+        flash("That refund was already made (the form was sent twice); nothing more was refunded.", "info")
+    return redirect(url_for("admin.order_detail", order_id=order_id))
+

@@ -1,0 +1,50 @@
+"""Admin test helpers: signed-in admin and customer clients, a private upload folder."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(email="boss@kneadwell.test", role="admin", name="Ada Admin")
+
+
+@pytest.fixture
+def admin_client(app, admin_user, login_as):
+    client = app.test_client()
+    login_as(client, admin_user)
+    return client
+
+
+@pytest.fixture
+def customer_client(app, make_user, login_as):
+    client = app.test_client()
+    login_as(client, make_user(email="customer@example.com", role="customer"))
+    return client
+
+
+@pytest.fixture
+def upload_folder(app, tmp_path):
+    old = app.config["UPLOAD_FOLDER"]
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    yield tmp_path / "uploads"
+    app.config["UPLOAD_FOLDER"] = old
+
+
+def png_bytes(size=(900, 700), color=(200, 120, 60)) -> bytes:
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def audit_rows(db, action=None):
+    from sqlalchemy import select
+
+    from store.admin.models import AuditLog
+    stmt = select(AuditLog).order_by(AuditLog.id)
+    if action:
+        stmt = stmt.where(AuditLog.action == action)
+    return list(db.session.scalars(stmt))
