@@ -72,10 +72,6 @@ def save(data: guides.GuideData, *, guide_id: int | None, expected_version: int 
             if guide.version != expected_version:
                 raise StaleGuide()
             before = _summary(guide)
-            # save_guide replaces the product links; the unit of work would INSERT the new (guide, product)
-            # pairs before DELETing the old ones and trip the unique constraint, so drop the old ones first.
-            guide.product_links = []
-            db.session.flush()
         guide = guides.save_guide(data, guide, commit=False)
         after = _summary(guide)
         changes = audit.diff(before, after) if before else {k: [None, v] for k, v in after.items()}

@@ -224,6 +224,11 @@ def save_guide(data: GuideData, guide: Guide | None = None, *, commit: bool = Tr
                   for i, f in enumerate(data.faqs)]
     guide.references = [GuideReference(position=i, citation=r.citation.strip(), pmid=clean_pmid(r.pmid),
                                        doi=clean_doi(r.doi)) for i, r in enumerate(data.references)]
+    if guide.product_links:
+        # The unit of work INSERTs new (guide, product) pairs before it DELETEs replaced ones, which would trip
+        # the pair's unique constraint when a link is kept: remove the old links first.
+        guide.product_links = []
+        db.session.flush()
     guide.product_links = [GuideProduct(position=i, product=products[slug])
                            for i, slug in enumerate(dict.fromkeys(data.products))]
     render_guide(guide)

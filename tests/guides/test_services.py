@@ -183,3 +183,24 @@ def test_seeder_creates_four_published_demo_guides_once(db):
     needling = services.get_published_guide("dry-needling-explained-and-home-care")
     assert "never" in needling.body_html
     assert db.session.scalar(select(func.count(GuideStep.id))) == sum(len(g.steps) for g in guides)
+
+
+def test_saving_a_guide_again_with_the_same_products_keeps_its_links(db):
+    """Re-saving with an unchanged product list must not trip the (guide, product) unique constraint."""
+    from sqlalchemy import select
+
+    from store.guides.models import GuideProduct
+    from store.guides.services import GuideData, save_guide
+    from tests.factories import make_disclaimers, make_product
+
+    make_disclaimers()
+    roller = make_product("Keep Roller", slug="keep-roller")
+    oil = make_product("Keep Oil", slug="keep-oil", kind="oil")
+    data = GuideData(slug="keep-links", title="Keep links", summary="s", body="b", products=[roller.slug, oil.slug])
+    guide = save_guide(data)
+    guide = save_guide(GuideData(slug="keep-links", title="Keep links, edited", summary="s", body="b",
+                                 products=[oil.slug, roller.slug]), guide)
+    links = db.session.scalars(select(GuideProduct).where(GuideProduct.guide_id == guide.id)
+                               .order_by(GuideProduct.position)).all()
+    assert [link.product_id for link in links] == [oil.id, roller.id]
+    assert guide.title == "Keep links, edited"
