@@ -51,6 +51,7 @@ class Config:
     STORE_URL = os.environ.get("STORE_URL", "")  # canonical origin, e.g. https://kneadwell.example
     PRODUCTS_PER_PAGE = _int("PRODUCTS_PER_PAGE", 12)
     LOW_STOCK_DISPLAY = _int("LOW_STOCK_DISPLAY", 3)  # "Only N left" at or below this
+    GUIDES_PER_PAGE = _int("GUIDES_PER_PAGE", 12)
 
     # Accounts, cart
     CART_MAX_LINE_QUANTITY = _int("CART_MAX_LINE_QUANTITY", 10)
@@ -65,6 +66,7 @@ class Config:
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+    STRIPE_MAX_NETWORK_RETRIES = _int("STRIPE_MAX_NETWORK_RETRIES", 2)
     DEMO_PAYMENTS = _bool("DEMO_PAYMENTS", True)
 
     # Mail
@@ -78,6 +80,9 @@ class Config:
     # Security
     REDIS_URL = os.environ.get("REDIS_URL", "")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "10 per hour")
+    RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
