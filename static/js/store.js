@@ -5,4 +5,7 @@
   document.querySelectorAll("form.filters select").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
   });
+  // After a refused form, move focus to the list of errors so keyboard and screen reader users hear it.
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
 })();
