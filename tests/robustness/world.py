@@ -147,3 +147,13 @@ def snapshot() -> dict:
 def diff(before: dict, after: dict) -> dict:
     keys = set(before) | set(after)
     return {k: (before.get(k), after.get(k)) for k in sorted(keys) if before.get(k) != after.get(k)}
+
+
+def table_rows(*names: str) -> dict:
+    """Every row (all columns) of the named tables, ordered by primary key: "nothing changed" at row level."""
+    out = {}
+    for name in names:
+        t = db.metadata.tables[name]
+        out[name] = [tuple(r) for r in db.session.execute(select(t).order_by(*t.primary_key.columns))]
+    db.session.remove()
+    return out
