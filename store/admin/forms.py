@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from store.catalog.models import ProductKind, ProductStatus
-from store.money import MoneyError, parse_money
+from store.money import AmountTooLarge, MoneyError, parse_money
 from store.safety.models import DisclaimerKind
 
 
@@ -25,6 +25,8 @@ def _money_value(field, required: bool) -> int | None:
         return None
     try:
         return parse_money(text, current_app.config["STORE_CURRENCY"])
+    except AmountTooLarge as exc:
+        raise ValidationError(str(exc)) from exc
     except MoneyError as exc:
         raise ValidationError("Enter an amount like 24.00 (no minus sign, at most two decimals).") from exc
 
