@@ -131,6 +131,10 @@ def validate_csv(data: bytes, max_errors: int = 200) -> list[ImportRow]:
     """Parse and check every row; raise ImportRejected with every problem (line numbers as in a spreadsheet,
     the header being line 1). Variants are loaded by SKU in one query."""
     text = _decode(data)
+    if "\x00" in text:  # never in a text CSV, and PostgreSQL refuses it in a query (a 500, not a row error)
+        line = text[:text.index("\x00")].count("\n") + 1
+        raise ImportRejected([RowError(line, "the file contains NUL bytes, so it is not a text CSV. Export it "
+                                             "again as “CSV UTF-8” and try again.")])
     if not text.strip():
         raise ImportRejected([RowError(0, "The file is empty.")])
     reader = csv.reader(io.StringIO(text, newline=""))

@@ -25,7 +25,7 @@ from store.orders.services import begin_write, lock_order, order_token
 from store.orders.states import PAID_STATES, ConcurrentTransition, OrderState, transition
 from store.safety.models import DisclaimerKind
 from store.safety.services import MissingDisclaimer, current_disclaimer
-from store.util import utcnow
+from store.util import int_in_range, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -202,11 +202,8 @@ class PaymentData:
 
     @classmethod
     def from_stripe_session(cls, session: Mapping[str, Any]) -> "PaymentData":
-        metadata = session.get("metadata") or {}
-        try:
-            order_id = int(metadata.get("order_id"))
-        except (TypeError, ValueError):
-            order_id = None
+        metadata = session.get("metadata")
+        order_id = int_in_range(metadata.get("order_id")) if isinstance(metadata, Mapping) else None
         intent = session.get("payment_intent")
         if isinstance(intent, Mapping):
             intent = intent.get("id")

@@ -265,8 +265,10 @@ def hostile_bodies(form: FoundForm | None, full: bool = True) -> list[Body]:
         bodies.append(Body("valid form, 50 KB junk file", {"data": with_files(
             base + buttons[:1], lambda: (io.BytesIO(bytes(range(256)) * 200), "junk.csv"))}))
         bodies.append(Body("valid form, hostile CSV", {"data": with_files(base + buttons[:1], lambda: (io.BytesIO(
-            ("sku,price,on_hand\n" + "\n".join(f"{v},{v},{v}" for v in HOSTILE_VALUES if v != LONG) +
-             "\nSKU,1e309,NaN\n,,\n\x00,\x00,\x00\n").encode()), "hostile.csv"))}))
+            ("sku,price,compare_at,on_hand\n" + "\n".join(f"{v},{v},{v},{v}" for v in HOSTILE_VALUES if v != LONG)
+             + "\nSKU,1e309,NaN,1\n,,,\n").encode()), "hostile.csv"))}))
+        bodies.append(Body("valid form, CSV with a NUL byte", {"data": with_files(base + buttons[:1], lambda: (
+            io.BytesIO(b"sku,price,compare_at,on_hand\nA\x00,1.00,,1\n"), "nul.csv"))}))
         bodies.append(Body("file field sent as text", {"data": _md(base + [(n, "not a file") for n in files])}))
     return bodies
 
