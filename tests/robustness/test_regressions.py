@@ -57,3 +57,20 @@ def test_a_csv_with_a_nul_byte_or_a_huge_stock_is_refused_with_the_line(app, wor
                               content_type="multipart/form-data")
         assert response.status_code == 400
         assert message in response.get_data(as_text=True)
+
+
+def test_an_order_whose_total_would_overflow_is_refused_and_writes_nothing(app, world):
+    from store.checkout.services import CheckoutError
+    from store.extensions import db
+    from tests.checkout.helpers import place
+    from tests.factories import make_product
+    from tests.robustness.world import table_rows
+
+    with app.app_context():
+        variants = [make_product(f"Gold Roller {i}", variants=[{"price_cents": 9_999_999, "on_hand": 10}]).variants[0].id
+                    for i in range(22)]
+        db.session.commit()
+        before = table_rows("orders", "order_lines", "stock_movements", "variants")
+        with pytest.raises(CheckoutError, match="larger than we can take online"):
+            place([(v, 10) for v in variants])  # 22 x 10 x $99,999.99 > 2**31 - 1 cents
+        assert table_rows("orders", "order_lines", "stock_movements", "variants") == before
