@@ -17,6 +17,7 @@ def create_app(config_class: type[Config] = DevelopmentConfig, **overrides) -> F
 
     configure_logging(app)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -85,6 +86,21 @@ def _sqlite_pragmas(engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+
+
+def register_url_converters(app: Flask) -> None:
+    """`<int:...>` path segments are row ids: one larger than the database's INTEGER cannot name a row, so the
+    route does not match (404) instead of the driver failing on it (a 500). Must run before the blueprints."""
+    from werkzeug.routing import IntegerConverter
+
+    from store.util import DB_INT_MAX
+
+    class RowIdConverter(IntegerConverter):
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", DB_INT_MAX)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = RowIdConverter
 
 
 def register_blueprints(app: Flask) -> None:

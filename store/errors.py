@@ -1,7 +1,7 @@
 """Friendly error pages; JSON for clients that ask for it. A 500 also rolls back the session."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -51,7 +51,12 @@ def register(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         message = error.description if error.code not in _MESSAGES or _custom(error) else None
-        return render_error(error.code, None, message)
+        response = make_response(render_error(error.code, None, message))
+        # Keep the headers the error carries (Allow on a 405, Retry-After on a 429, WWW-Authenticate on a 401).
+        for key, value in error.get_headers():
+            if key.lower() != "content-type":
+                response.headers[key] = value
+        return response
 
     @app.errorhandler(500)
     def server_error(error):

@@ -56,6 +56,16 @@ def format_money(cents: int | None, currency: str = "USD") -> str:
     return f"{sign}{number} {currency}"
 
 
+# The largest amount an admin may type, in minor units ($99,999.99). Prices, order totals and refunds are INTEGER
+# columns (at most 2,147,483,647 on PostgreSQL): with ten of an item on a line, a larger price could overflow an
+# order's total, and a 9-digit amount would overflow the column itself (a database error, not a form error).
+MAX_AMOUNT_MINOR = 9_999_999
+
+
+class AmountTooLarge(MoneyError):
+    pass
+
+
 # ASCII digits only: str.isdigit-style Unicode digits ("١٢", "１２") are not a price anyone means to type.
 _AMOUNT = re.compile(r"^\s*[$€£]?\s*([0-9]{1,9})(?:[.,]([0-9]{1,2}))?\s*$")
 
@@ -75,8 +85,12 @@ def parse_money(text: str, currency: str = "USD") -> int:
     if digits == 0:
         if frac:
             raise MoneyError(f"{currency} has no minor units")
-        return int(whole)
-    return int(whole) * 100 + int(frac.ljust(2, "0"))
+        value = int(whole)
+    else:
+        value = int(whole) * 100 + int(frac.ljust(2, "0"))
+    if value > MAX_AMOUNT_MINOR:
+        raise AmountTooLarge(f"Enter an amount of at most {format_money(MAX_AMOUNT_MINOR, currency)}.")
+    return value
 
 
 def cents_to_decimal_string(cents: int, currency: str = "USD") -> str:

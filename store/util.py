@@ -29,3 +29,38 @@ def is_safe_next(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
+
+
+# Every id and quantity column is a 32-bit INTEGER on PostgreSQL (SQLite stops at 2**63 - 1): a number outside
+# this range cannot name a row, and sending it to the database fails inside the driver instead of matching nothing.
+DB_INT_MAX = 2**31 - 1
+MAX_PAGE = 10_000
+
+
+def int_in_range(raw, minimum: int = 1, maximum: int = DB_INT_MAX) -> int | None:
+    """The whole number in `raw` if it lies in [minimum, maximum], else None (for ids and filters from a URL)."""
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
+    return value if minimum <= value <= maximum else None
+
+
+def page_number(raw, maximum: int = MAX_PAGE) -> int:
+    """A page number from a query string: 1 for garbage, clamped to [1, maximum] so OFFSET stays small."""
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return 1
+    return min(max(value, 1), maximum)
+
+
+def date_arg(raw):
+    """A YYYY-MM-DD date from a filter form, or None. The last representable day is refused too: "up to and
+    including" filters add a day to it, which would overflow."""
+    from datetime import date
+    try:
+        value = date.fromisoformat(str(raw or "").strip())
+    except ValueError:
+        return None
+    return value if value < date.max else None

@@ -1,7 +1,7 @@
 """Account forms (Flask-WTF: every form carries a CSRF token). Rules beyond presence live in services."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from store.forms import StoreForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 _EMAIL = [DataRequired("Please enter your email address."), Length(max=254)]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(StoreForm):
     email = EmailField("Email", validators=_EMAIL, render_kw={"autocomplete": "email"})
     password = PasswordField("Password", validators=[DataRequired("Please enter your password.")],
                              render_kw={"autocomplete": "current-password"})
@@ -17,7 +17,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(StoreForm):
     name = StringField("Your name", validators=[DataRequired("Please tell us your name."), Length(max=120)],
                        render_kw={"autocomplete": "name"})
     email = EmailField("Email", validators=_EMAIL, render_kw={"autocomplete": "email"})
@@ -29,7 +29,7 @@ class RegisterForm(FlaskForm):
     next = HiddenField()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(StoreForm):
     current_password = PasswordField("Current password", validators=[DataRequired("Please enter your current password.")],
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField("New password", validators=[DataRequired("Please choose a new password.")],
@@ -39,11 +39,11 @@ class ChangePasswordForm(FlaskForm):
         EqualTo("new_password", "The two passwords do not match.")], render_kw={"autocomplete": "new-password"})
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(StoreForm):
     email = EmailField("Email", validators=_EMAIL, render_kw={"autocomplete": "email"})
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(StoreForm):
     password = PasswordField("New password", validators=[DataRequired("Please choose a new password.")],
                              render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("Repeat the new password", validators=[
@@ -51,7 +51,7 @@ class ResetPasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"})
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(StoreForm):
     name = StringField("Your name", validators=[DataRequired("Please enter your name."), Length(max=120)],
                        render_kw={"autocomplete": "name"})
 
@@ -61,7 +61,7 @@ COUNTRIES = [SelectChoice(code, name) for code, name in [
     ("NZ", "New Zealand"), ("DE", "Germany"), ("FR", "France"), ("NL", "Netherlands")]]
 
 
-class AddressForm(FlaskForm):
+class AddressForm(StoreForm):
     full_name = StringField("Full name", validators=[DataRequired("Please enter the recipient's name."),
                                                      Length(max=120)], render_kw={"autocomplete": "name"})
     line1 = StringField("Address line 1", validators=[DataRequired("Please enter the street address."),

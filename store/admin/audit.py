@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from store.admin.models import AuditLog
 from store.extensions import db
+from store.util import date_arg, int_in_range, page_number
 
 
 def _jsonable(value: Any) -> Any:
@@ -67,23 +68,12 @@ class AuditFilter:
 
 
 def parse_filter(args) -> AuditFilter:
-    def _int(name):
-        try:
-            return int(args.get(name, ""))
-        except (TypeError, ValueError):
-            return None
 
-    def _date(name):
-        try:
-            return date.fromisoformat(args.get(name, ""))
-        except (TypeError, ValueError):
-            return None
-
-    page = _int("page") or 1
-    return AuditFilter(actor_id=_int("actor"), action=(args.get("action") or "").strip()[:80],
+    return AuditFilter(actor_id=int_in_range(args.get("actor")), action=(args.get("action") or "").strip()[:80],
                        object_type=(args.get("object_type") or "").strip()[:40],
                        object_id=(args.get("object_id") or "").strip()[:40],
-                       date_from=_date("from"), date_to=_date("to"), page=min(max(page, 1), 100_000))
+                       date_from=date_arg(args.get("from")), date_to=date_arg(args.get("to")),
+                       page=page_number(args.get("page"), maximum=100_000))
 
 
 def audit_statement(f: AuditFilter) -> Select:

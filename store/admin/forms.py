@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_wtf import FlaskForm
+from store.forms import StoreForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from store.catalog.models import ProductKind, ProductStatus
-from store.money import MoneyError, parse_money
+from store.money import AmountTooLarge, MoneyError, parse_money
 from store.safety.models import DisclaimerKind
 
 
@@ -25,11 +25,13 @@ def _money_value(field, required: bool) -> int | None:
         return None
     try:
         return parse_money(text, current_app.config["STORE_CURRENCY"])
+    except AmountTooLarge as exc:
+        raise ValidationError(str(exc)) from exc
     except MoneyError as exc:
         raise ValidationError("Enter an amount like 24.00 (no minus sign, at most two decimals).") from exc
 
 
-class ProductForm(FlaskForm):
+class ProductForm(StoreForm):
     version = HiddenField()
     name = StringField("Name", validators=[DataRequired(), Length(max=160)])
     slug = StringField("Web address (slug)", validators=[Optional(), Length(max=150)])
@@ -64,7 +66,7 @@ class NewProductForm(ProductForm):
         self.price_cents = _money_value(field, required=True)
 
 
-class VariantForm(FlaskForm):
+class VariantForm(StoreForm):
     sku = StringField("SKU", validators=[DataRequired(), Length(max=64)])
     option_label = StringField("Option label", default="Standard", validators=[Length(max=80)])
     price = StringField("Price", validators=[DataRequired()])
@@ -83,14 +85,14 @@ class VariantForm(FlaskForm):
         self.compare_at_cents = _money_value(field, required=False)
 
 
-class ImageForm(FlaskForm):
+class ImageForm(StoreForm):
     image = FileField("Picture (JPEG, PNG or WebP)", validators=[FileRequired("Choose a picture to upload.")])
     alt_text = StringField("Alt text (describe the picture)", validators=[DataRequired(
         "Describe the picture; alt text is required."), Length(max=300)])
     submit = SubmitField("Upload picture")
 
 
-class StockAdjustForm(FlaskForm):
+class StockAdjustForm(StoreForm):
     reason = SelectField("Reason", choices=_choices([("restock", "Restock (units received)"),
                                                      ("damaged", "Damaged or lost (units removed)"),
                                                      ("count", "Count correction (counted total)"),
@@ -101,12 +103,12 @@ class StockAdjustForm(FlaskForm):
     submit = SubmitField("Adjust stock")
 
 
-class CsvImportForm(FlaskForm):
+class CsvImportForm(StoreForm):
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file.")])
     submit = SubmitField("Check and import")
 
 
-class DisclaimerForm(FlaskForm):
+class DisclaimerForm(StoreForm):
     kind = HiddenField(validators=[DataRequired()])
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     body = TextAreaField("Text", validators=[DataRequired(), Length(max=10_000)])
@@ -117,19 +119,19 @@ class DisclaimerForm(FlaskForm):
             raise ValidationError("Unknown disclaimer.")
 
 
-class ShipForm(FlaskForm):
+class ShipForm(StoreForm):
     carrier = StringField("Carrier", validators=[DataRequired("Enter the carrier."), Length(max=80)])
     tracking_number = StringField("Tracking number", validators=[DataRequired("Enter the tracking number."),
                                                                  Length(max=120)])
     submit = SubmitField("Mark as shipped")
 
 
-class CancelForm(FlaskForm):
+class CancelForm(StoreForm):
     note = StringField("Reason", validators=[Length(max=300)])
     submit = SubmitField("Cancel order")
 
 
-class RefundForm(FlaskForm):
+class RefundForm(StoreForm):
     amount = StringField("Amount to refund", validators=[DataRequired("Enter an amount.")])
     reason = StringField("Reason", validators=[Length(max=300)])
     idempotency_key = HiddenField(validators=[DataRequired()])
@@ -163,7 +165,7 @@ class ReferenceSubForm(Form):
     doi = StringField("DOI (10.xxxx/…)", validators=[Length(max=200)])
 
 
-class GuideForm(FlaskForm):
+class GuideForm(StoreForm):
     version = HiddenField()
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     slug = StringField("Web address (slug)", validators=[Length(max=160)])

@@ -16,7 +16,7 @@ from store.catalog.models import Product, Variant
 from store.extensions import db
 from store.inventory import services as inventory
 from store.inventory.models import MovementKind, StockMovement
-from store.money import MoneyError, cents_to_decimal_string, parse_money
+from store.money import AmountTooLarge, MoneyError, cents_to_decimal_string, parse_money
 
 ADJUST_REASONS = {
     "restock": (MovementKind.RESTOCK, "Restock (units received)", +1),
@@ -62,6 +62,7 @@ def history_statement(variant_id: int):
 # ------------------------------------------------------------------ CSV
 
 CSV_COLUMNS = ["sku", "price", "compare_at", "on_hand"]
+MAX_ON_HAND = 1_000_000  # the same ceiling as the stock adjustment form
 EXPORT_COLUMNS = ["sku", "product", "option", "price", "compare_at", "on_hand", "reserved"]
 
 
@@ -130,6 +131,10 @@ def validate_csv(data: bytes, max_errors: int = 200) -> list[ImportRow]:
     """Parse and check every row; raise ImportRejected with every problem (line numbers as in a spreadsheet,
     the header being line 1). Variants are loaded by SKU in one query."""
     text = _decode(data)
+    if "\x00" in text:  # never in a text CSV, and PostgreSQL refuses it in a query (a 500, not a row error)
+        line = text[:text.index("\x00")].count("\n") + 1
+        raise ImportRejected([RowError(line, "the file contains NUL bytes, so it is not a text CSV. Export it "
+                                             "again as “CSV UTF-8” and try again.")])
     if not text.strip():
         raise ImportRejected([RowError(0, "The file is empty.")])
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -186,12 +191,16 @@ def validate_csv(data: bytes, max_errors: int = 200) -> list[ImportRow]:
         price = compare_at = on_hand = None
         try:
             price = parse_money(record[index["price"]], currency)
+        except AmountTooLarge as exc:
+            problems.append(f"price {record[index['price']].strip()!r} is too large ({exc})")
         except MoneyError:
             problems.append(f"price {record[index['price']].strip()!r} is not an amount like 12.50")
         compare_text = record[index["compare_at"]].strip()
         if compare_text:
             try:
                 compare_at = parse_money(compare_text, currency)
+            except AmountTooLarge as exc:
+                problems.append(f"compare_at {compare_text!r} is too large ({exc})")
             except MoneyError:
                 problems.append(f"compare_at {compare_text!r} is not an amount like 12.50 (or leave it empty)")
         stock_text = record[index["on_hand"]].strip()
@@ -202,6 +211,8 @@ def validate_csv(data: bytes, max_errors: int = 200) -> list[ImportRow]:
         else:
             if on_hand < 0:
                 problems.append(f"on_hand {on_hand} is negative")
+            elif on_hand > MAX_ON_HAND:
+                problems.append(f"on_hand {on_hand} is more than {MAX_ON_HAND:,}; check the column")
             elif sku.lower() in known and on_hand < known[sku.lower()][1]:
                 problems.append(f"on_hand {on_hand} is below the {known[sku.lower()][1]} units reserved "
                                 "for open orders")

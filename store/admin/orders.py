@@ -20,6 +20,7 @@ from store.money import format_money
 from store.orders.models import Order, Refund
 from store.orders.services import begin_write, lock_order, release_order_stock
 from store.orders.states import LABELS, InvalidTransition, OrderState, can_transition, transition
+from store.util import date_arg, page_number
 
 log = logging.getLogger(__name__)
 
@@ -49,18 +50,10 @@ class OrderFilter:
 
 
 def parse_filter(args) -> OrderFilter:
-    def _date(name):
-        try:
-            return date.fromisoformat(args.get(name, ""))
-        except (TypeError, ValueError):
-            return None
-    try:
-        page = min(max(int(args.get("page", 1)), 1), 100_000)
-    except (TypeError, ValueError):
-        page = 1
+    page = page_number(args.get("page"), maximum=100_000)
     state = args.get("state") or ""
     return OrderFilter(state=state if state in {s.value for s in OrderState} else "",
-                       q=(args.get("q") or "").strip()[:254], date_from=_date("from"), date_to=_date("to"),
+                       q=(args.get("q") or "").strip()[:254], date_from=date_arg(args.get("from")), date_to=date_arg(args.get("to")),
                        attention=args.get("attention") == "1", page=page)
 
 

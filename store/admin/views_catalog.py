@@ -14,6 +14,7 @@ from store.claims import find_claims_in
 from store.extensions import db
 from store.markup import render_markdown
 from store.errors import render_error
+from store.util import int_in_range, page_number
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -25,14 +26,8 @@ def _too_large(error):
 
 
 def _product_filter(args, categories) -> service.ProductFilter:
-    try:
-        page = min(max(int(args.get("page", 1)), 1), 10_000)
-    except (TypeError, ValueError):
-        page = 1
-    try:
-        category_id = int(args.get("category") or 0) or None
-    except ValueError:
-        category_id = None
+    page = page_number(args.get("page"))
+    category_id = int_in_range(args.get("category"))
     return service.ProductFilter(q=(args.get("q") or "").strip()[:100], category_id=category_id,
                                  status=args.get("status") or "", low_stock=args.get("low_stock") == "1",
                                  page=page)

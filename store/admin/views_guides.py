@@ -10,7 +10,7 @@ from store.admin.forms import GuideForm, _choices
 from store.extensions import db
 from store.guides import services as guides
 from store.markup import render_markdown
-from store.util import slugify
+from store.util import page_number, slugify
 
 BLANK_ROWS = 2
 
@@ -25,11 +25,11 @@ def _data(form: GuideForm) -> guides.GuideData:
         summary=form.summary.data or "", body=form.body.data or "", clinician_note=form.clinician_note.data or "",
         hero_image=(form.hero_image.data or "").strip() or None, hero_alt=form.hero_alt.data or "",
         reviewed_by=form.reviewed_by.data or None, tags=_split(form.tags.data),
-        steps=[guides.StepData(s.title.data.strip(), s.body.data or "", _split(s.products.data))
+        steps=[guides.StepData((s.title.data or "").strip(), s.body.data or "", _split(s.products.data))
                for s in form.steps if (s.title.data or "").strip() or (s.body.data or "").strip()],
-        faqs=[guides.FAQData(f.question.data.strip(), f.answer.data or "")
+        faqs=[guides.FAQData((f.question.data or "").strip(), f.answer.data or "")
               for f in form.faqs if (f.question.data or "").strip() or (f.answer.data or "").strip()],
-        references=[guides.ReferenceData(r.citation.data.strip(), r.pmid.data or None, r.doi.data or None)
+        references=[guides.ReferenceData((r.citation.data or "").strip(), r.pmid.data or None, r.doi.data or None)
                     for r in form.references
                     if (r.citation.data or "").strip() or (r.pmid.data or "").strip() or (r.doi.data or "").strip()],
         products=list(form.products.data or []))
@@ -66,10 +66,7 @@ def _render(form, guide=None, preview=None, errors=None, status=200):
 @bp.get("/guides")
 def guides_list():
     q = (request.args.get("q") or "").strip()[:100]
-    try:
-        page = max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        page = 1
+    page = page_number(request.args.get("page"))
     pagination = db.paginate(service.guide_list_statement(q), page=page, per_page=30, error_out=False)
     return render_template("admin/guides.html", pagination=pagination, q=q)
 

@@ -9,7 +9,7 @@ from store.admin import inventory as service
 from store.admin.forms import CsvImportForm, StockAdjustForm
 from store.extensions import db
 from store.inventory.services import StockError
-from store.util import utcnow
+from store.util import page_number, utcnow
 
 
 def _variant_or_404(variant_id: int):
@@ -33,10 +33,7 @@ def variant_stock(variant_id: int):
             flash(f"Stock for {variant.sku} changed by {delta:+d}.", "success")
             return redirect(url_for("admin.variant_stock", variant_id=variant.id))
         variant = _variant_or_404(variant_id)
-    try:
-        page = max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        page = 1
+    page = page_number(request.args.get("page"))
     pagination = db.paginate(service.history_statement(variant.id), page=page, per_page=50, error_out=False)
     status = 400 if form.errors else 200
     return render_template("admin/variant_stock.html", variant=variant, form=form, pagination=pagination), status

@@ -1,7 +1,7 @@
 """Checkout form: contact, shipping address, shipping method and the safety acknowledgment."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from store.forms import StoreForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
@@ -11,7 +11,7 @@ COUNTRIES = [SelectChoice("US", "United States"), SelectChoice("CA", "Canada")]
 ACKNOWLEDGMENT = "I have read the safety information for these products"
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(StoreForm):
     email = EmailField("Email for your receipt", validators=[
         DataRequired("Enter your email address so we can send your receipt."),
         Email("Enter an email address like name@example.com."), Length(max=254)])

@@ -25,7 +25,7 @@ from store.orders.services import begin_write, lock_order, order_token
 from store.orders.states import PAID_STATES, ConcurrentTransition, OrderState, transition
 from store.safety.models import DisclaimerKind
 from store.safety.services import MissingDisclaimer, current_disclaimer
-from store.util import utcnow
+from store.util import DB_INT_MAX, int_in_range, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +158,9 @@ def place_order(*, email: str, user_id: int | None, address: ShippingAddress, sh
                 line_total_cents=variant.price_cents * quantity))
         subtotal = sum(line.line_total_cents for line in order_lines)
         shipping = shipping_cents(subtotal, shipping_method)
+        if subtotal + shipping > DB_INT_MAX:  # the order's total is an INTEGER column
+            raise CheckoutError("This order is larger than we can take online. Please split it into smaller "
+                                "orders, or contact us.")
         now = utcnow()
         order = Order(
             number=new_order_number(), user_id=user_id, email=email, state=OrderState.PENDING_PAYMENT.value,
@@ -202,11 +205,8 @@ class PaymentData:
 
     @classmethod
     def from_stripe_session(cls, session: Mapping[str, Any]) -> "PaymentData":
-        metadata = session.get("metadata") or {}
-        try:
-            order_id = int(metadata.get("order_id"))
-        except (TypeError, ValueError):
-            order_id = None
+        metadata = session.get("metadata")
+        order_id = int_in_range(metadata.get("order_id")) if isinstance(metadata, Mapping) else None
         intent = session.get("payment_intent")
         if isinstance(intent, Mapping):
             intent = intent.get("id")

@@ -17,6 +17,7 @@ from store.extensions import db
 from store.orders.models import Order, OrderEvent, WebhookEvent
 from store.orders.services import begin_write, lock_order, release_order_stock
 from store.orders.states import ConcurrentTransition, OrderState, can_transition, transition
+from store.util import int_in_range
 
 log = logging.getLogger(__name__)
 ACTOR = "stripe"
@@ -34,7 +35,7 @@ def handle_event(event: Mapping[str, Any]) -> str:
         except IntegrityError:
             db.session.rollback()
             return "duplicate"
-        obj = (event.get("data") or {}).get("object") or {}
+        obj = _mapping(_mapping(event.get("data")).get("object"))
         if event_type in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
             outcome, result = _session_paid(obj)
         elif event_type == "checkout.session.async_payment_failed":
@@ -60,13 +61,17 @@ def handle_event(event: Mapping[str, Any]) -> str:
     return outcome
 
 
+def _mapping(value) -> Mapping[str, Any]:
+    """A signed event is still data from outside: a part that is not an object counts as empty."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _metadata_order_id(obj: Mapping[str, Any]) -> int | None:
+    return int_in_range(_mapping(obj.get("metadata")).get("order_id"))
+
+
 def _order_for_session(obj: Mapping[str, Any]) -> Order | None:
-    metadata = obj.get("metadata") or {}
-    order_id = None
-    try:
-        order_id = int(metadata.get("order_id"))
-    except (TypeError, ValueError):
-        pass
+    order_id = _metadata_order_id(obj)
     if order_id is None and obj.get("client_reference_id"):
         order_id = db.session.scalar(select(Order.id).where(Order.number == str(obj["client_reference_id"])))
     return lock_order(order_id) if order_id is not None else None
@@ -100,15 +105,15 @@ def _charge_refunded(obj: Mapping[str, Any]) -> str:
     if intent:
         order_id = db.session.scalar(select(Order.id).where(Order.stripe_payment_intent == str(intent)))
     if order_id is None:
-        metadata = obj.get("metadata") or {}
-        try:
-            order_id = int(metadata.get("order_id"))
-        except (TypeError, ValueError):
+        order_id = _metadata_order_id(obj)
+        if order_id is None:
             return "ignored: unknown payment"
+    refunded = int_in_range(obj.get("amount_refunded") or 0, minimum=0, maximum=10**12)
+    if refunded is None:
+        return "ignored: unreadable refund amount"
     order = lock_order(order_id)
     if order is None:
         return "ignored: unknown payment"
-    refunded = int(obj.get("amount_refunded") or 0)
     if refunded <= order.refunded_cents:
         return "no effect: refund already recorded"
     refunded = min(refunded, order.paid_cents)

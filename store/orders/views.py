@@ -6,13 +6,14 @@ from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
 from store.orders import bp, services
+from store.util import page_number
 
 
 @bp.get("/account/orders")
 @login_required
 def order_list():
-    page = request.args.get("page", 1, type=int)
-    pagination = services.orders_for_user(int(current_user.get_id()), page=max(page, 1))
+    page = page_number(request.args.get("page"))
+    pagination = services.orders_for_user(int(current_user.get_id()), page=page)
     return render_template("orders/list.html", pagination=pagination)
 
 
