@@ -104,22 +104,16 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from store.accounts import bp as accounts_bp
+    from store.admin import bp as admin_bp
+    from store.cart import bp as cart_bp
     from store.catalog import bp as catalog_bp
+    from store.checkout import bp as checkout_bp
+    from store.guides import bp as guides_bp
+    from store.orders import bp as orders_bp
     from store.seo import bp as seo_bp
 
-    app.register_blueprint(catalog_bp)
-    app.register_blueprint(seo_bp)
-    for module_name in ("guides", "accounts", "cart", "checkout", "orders", "admin"):
-        _register_optional(app, module_name)
-
-
-def _register_optional(app: Flask, module_name: str) -> None:
-    """Areas register their blueprint when their views exist (built issue by issue)."""
-    import importlib
-
-    module = importlib.import_module(f"store.{module_name}")
-    bp = getattr(module, "bp", None)
-    if bp is not None:
+    for bp in (catalog_bp, seo_bp, guides_bp, accounts_bp, cart_bp, checkout_bp, orders_bp, admin_bp):
         app.register_blueprint(bp)
 
 

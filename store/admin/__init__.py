@@ -1,5 +1,5 @@
 """Back office: one blueprint, one gate. Every admin page is behind ``_require_admin``."""
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
 
 from store.errors import render_error
@@ -9,11 +9,9 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", cli_group=None)
 
 @bp.before_request
 def _require_admin():
-    """Anonymous -> sign in (or 401 while no sign-in page exists); signed-in non-admin -> 403."""
+    """Anonymous -> sign in (and back here afterwards); signed-in non-admin -> 403."""
     if not current_user.is_authenticated:
-        if "accounts.login" in current_app.view_functions:
-            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
-        return render_error(401, "Sign in required", "Please sign in with an administrator account.")
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
     if not current_user.is_admin:
         return render_error(403, "Not allowed", "This area is for store administrators.")
     return None
