@@ -283,11 +283,20 @@ def make_user(app):
     return _make
 
 
+def session_user_id(app, user_id: int) -> str:
+    """The id Flask-Login stores for this user: "<id>:<session stamp>" (the stamp follows the password)."""
+    from store.accounts.models import User
+
+    with app.app_context():
+        return _db.session.get(User, user_id).get_id()
+
+
 @pytest.fixture
-def login_as():
+def login_as(app):
     """login_as(client, user): sign a test client in through Flask-Login's session keys."""
     def _login(client, user):
+        user_id = session_user_id(client.application, user.id)
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user_id
             session["_fresh"] = True
     return _login

@@ -1,5 +1,9 @@
-"""Flask-Login's user loader."""
+"""Flask-Login's user loader. The id Flask-Login stores is "<user id>:<session stamp>" (User.get_id); a stamp
+that no longer matches (the password was changed or reset since) loads nobody, so that session or remember-me
+cookie is signed out."""
 from __future__ import annotations
+
+import hmac
 
 from store.accounts.models import User
 from store.extensions import db, login_manager
@@ -7,7 +11,10 @@ from store.extensions import db, login_manager
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    try:
-        return db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
+    raw_id, sep, stamp = (user_id or "").partition(":")
+    if not sep or not stamp or not (raw_id.isascii() and raw_id.isdigit()) or int(raw_id) > 2**31 - 1:
         return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or not hmac.compare_digest(stamp, user.session_stamp):
+        return None
+    return user

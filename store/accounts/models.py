@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import hmac
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -40,6 +43,17 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    @property
+    def session_stamp(self) -> str:
+        """A keyed fingerprint of the password hash: it changes whenever the password is changed or reset,
+        which signs out every other session and invalidates remember-me cookies (see get_id and the loader)."""
+        key = current_app.config["SECRET_KEY"]
+        key = key.encode() if isinstance(key, str) else key
+        return hmac.new(key, b"session:" + self.password_hash.encode(), hashlib.sha256).hexdigest()[:20]
+
+    def get_id(self) -> str:  # Flask-Login: stored in the session and the remember-me cookie
+        return f"{self.id}:{self.session_stamp}"
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

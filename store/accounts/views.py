@@ -122,14 +122,19 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user.id, form.current_password.data, form.new_password.data,
-                                     _min_length())
+            user = services.change_password(current_user.id, form.current_password.data, form.new_password.data,
+                                            _min_length())
         except services.BadCredentials as exc:
             form.current_password.errors = [str(exc)]
         except services.WeakPassword as exc:
             form.new_password.errors = [str(exc)]
         else:
-            flash("Your password is changed.", "success")
+            # The new password changed the user's session stamp: every other session and remember-me cookie is
+            # now signed out; sign this one in again under the new id (renewing its remember-me cookie if any).
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(user, remember=remembered)
+            flash("Your password is changed. Any other devices signed in to your account are now signed out.",
+                  "success")
             return redirect(url_for("accounts.account"))
     status = 200 if request.method == "GET" or not form.errors else 400
     return render_template("accounts/change_password.html", form=form, min_length=_min_length()), status

@@ -16,7 +16,7 @@ def mini_cart_count() -> int:
     from store.cart.session import SESSION_KEY
 
     if current_user.is_authenticated:
-        count = count_items(int(current_user.get_id()), None)
+        count = count_items(current_user.id, None)
     else:
         token = session.get(SESSION_KEY)
         count = count_items(None, token) if isinstance(token, str) and token else 0

@@ -15,7 +15,7 @@ SESSION_KEY = "cart_token"
 
 def _identity() -> tuple[int | None, str | None]:
     if current_user.is_authenticated:
-        return int(current_user.get_id()), None
+        return current_user.id, None
     token = session.get(SESSION_KEY)
     return None, token if isinstance(token, str) and token else None
 

@@ -24,11 +24,11 @@ SESSION_CLEAR_CART = "checkout_clear_cart"  # guest orders whose cart is emptied
 
 
 def _user_id() -> int | None:
-    return int(current_user.get_id()) if current_user.is_authenticated else None
+    return current_user.id if current_user.is_authenticated else None
 
 
 def _actor() -> str:
-    return f"customer:{current_user.get_id()}" if current_user.is_authenticated else "guest"
+    return f"customer:{current_user.id}" if current_user.is_authenticated else "guest"
 
 
 def _remember(number: str, clear_cart: bool) -> None:

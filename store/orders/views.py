@@ -13,7 +13,7 @@ from store.util import page_number
 @login_required
 def order_list():
     page = page_number(request.args.get("page"))
-    pagination = services.orders_for_user(int(current_user.get_id()), page=page)
+    pagination = services.orders_for_user(current_user.id, page=page)
     return render_template("orders/list.html", pagination=pagination)
 
 
@@ -21,7 +21,7 @@ def order_list():
 @login_required
 def order_detail(number: str):
     try:
-        order = services.order_for_user(number, int(current_user.get_id()))
+        order = services.order_for_user(number, current_user.id)
     except services.OrderNotFound:
         abort(404)
     return render_template("orders/detail.html", order=order, owner_view=True)

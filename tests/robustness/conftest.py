@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import session_user_id
+
 from tests.robustness.world import seed_world
 
 
@@ -20,9 +22,9 @@ def role_client(world):
         client = app.test_client()
         with client.session_transaction() as session:
             if role == "customer":
-                session["_user_id"], session["_fresh"] = str(world.customer_id), True
+                session["_user_id"], session["_fresh"] = session_user_id(app, world.customer_id), True
             elif role == "admin":
-                session["_user_id"], session["_fresh"] = str(world.admin_id), True
+                session["_user_id"], session["_fresh"] = session_user_id(app, world.admin_id), True
             else:
                 session["cart_token"] = world.guest_token
                 session["checkout_orders"] = [world.guest_number]
