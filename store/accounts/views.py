@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
 
 from store.accounts import bp, services
 from store.accounts.forms import (
@@ -39,6 +39,18 @@ def _sign_in(user, remember: bool) -> None:
     session.permanent = bool(remember)
     for note in claim_guest_cart(user.id, token if isinstance(token, str) else None):
         flash(note, "info")
+
+
+def _claim_on_cookie_sign_in(sender, user, **extra) -> None:
+    """A shopper signed in again only through the remember-me cookie gets the guest cart held in this browser
+    session merged, just as on a sign-in through the form."""
+    token = session.get(CART_TOKEN_KEY)
+    if isinstance(token, str) and token:
+        for note in claim_guest_cart(user.id, token):
+            flash(note, "info")
+
+
+user_loaded_from_cookie.connect(_claim_on_cookie_sign_in)
 
 
 @bp.route("/account/login", methods=["GET", "POST"])

@@ -124,3 +124,38 @@ def test_a_forged_or_old_style_id_loads_nobody(app, client, make_user):
         with client.session_transaction() as session:
             session["_user_id"], session["_fresh"] = value, True
         assert _signed_out(client), value
+
+
+def test_signing_in_through_the_remember_me_cookie_merges_the_guest_cart(app, make_user):
+    from sqlalchemy import select
+
+    from store.cart.models import Cart, CartLine
+    from tests.factories import make_disclaimers, make_product
+
+    with app.app_context():
+        make_disclaimers()
+        tool, oil = (make_product(name, variants=[{"on_hand": 6}]).variants[0].id for name in ("Roller", "Oil"))
+        _db.session.commit()
+    user = make_user("back@example.com", PASSWORD)
+    earlier = app.test_client()
+    _sign_in(earlier, "back@example.com", remember=True)
+    earlier.post("/cart/add", data={"variant_id": tool, "quantity": "4"})  # the saved cart
+    remember = _remember_cookie(earlier)
+
+    browser = app.test_client()  # shops as a guest, then comes back holding the remember-me cookie
+    browser.post("/cart/add", data={"variant_id": tool, "quantity": "3"})  # 4 + 3 > 6 in stock
+    browser.post("/cart/add", data={"variant_id": oil, "quantity": "1"})
+    with browser.session_transaction() as sess:
+        assert sess.get("cart_token")
+    browser.set_cookie("remember_token", remember)
+
+    page = browser.get("/cart", follow_redirects=True).get_data(as_text=True)
+    assert "limited by stock" in page
+    assert "data-cart-count>7<" in browser.get("/cart").get_data(as_text=True)
+    with browser.session_transaction() as sess:
+        assert "cart_token" not in sess
+    with app.app_context():
+        lines = dict(_db.session.execute(
+            select(CartLine.variant_id, CartLine.quantity).join(Cart).where(Cart.user_id == user.id)).all())
+        assert lines == {tool: 6, oil: 1}
+        assert _db.session.scalar(select(Cart.id).where(Cart.user_id.is_(None))) is None
