@@ -126,6 +126,11 @@ class ShipForm(StoreForm):
     submit = SubmitField("Mark as shipped")
 
 
+class DeliverForm(StoreForm):
+    """Only the CSRF token: marking a shipped order as delivered needs nothing else."""
+    submit = SubmitField("Mark as delivered")
+
+
 class CancelForm(StoreForm):
     note = StringField("Reason", validators=[Length(max=300)])
     submit = SubmitField("Cancel order")

@@ -1,4 +1,5 @@
-"""Back-office order actions, only as the state machine allows: ship, cancel (releases stock), refund.
+"""Back-office order actions, only as the state machine allows: ship, mark delivered, cancel (releases stock),
+refund.
 
 Each action is one transaction: lock the order (orders.services.begin_write + lock_order), move it with
 orders.states.transition (which writes the OrderEvent), record the audit row, commit. Refunds go through
@@ -89,6 +90,11 @@ class AllowedActions:
     cancel: bool
     refund: bool
     refundable_cents: int
+    deliver: bool = False
+
+    @property
+    def any(self) -> bool:
+        return self.ship or self.deliver or self.refund or self.cancel
 
 
 def allowed_actions(order: Order) -> AllowedActions:
@@ -97,7 +103,7 @@ def allowed_actions(order: Order) -> AllowedActions:
                                 or can_transition(order.state, OrderState.REFUNDED))
     return AllowedActions(ship=can_transition(order.state, OrderState.SHIPPED),
                           cancel=can_transition(order.state, OrderState.CANCELLED), refund=refund,
-                          refundable_cents=remaining)
+                          refundable_cents=remaining, deliver=can_transition(order.state, OrderState.DELIVERED))
 
 
 # ------------------------------------------------------------------ actions
@@ -121,6 +127,24 @@ def mark_shipped(order_id: int, carrier: str, tracking_number: str, *, actor_id:
         order.carrier, order.tracking_number = carrier, tracking_number
         audit.record(actor_id, "order.ship", order, audit.diff(before, {
             "state": order.state, "carrier": carrier, "tracking_number": tracking_number}))
+        db.session.commit()
+        return order
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def mark_delivered(order_id: int, *, actor_id: int | None) -> Order:
+    """Record that a shipped order arrived. Any other state is refused with a clear message, changing nothing."""
+    try:
+        order = _locked(order_id)
+        if not can_transition(order.state, OrderState.DELIVERED):
+            state = LABELS.get(OrderState(order.state), order.state).lower()
+            raise OrderActionError(f"Order {order.number} is {state}: only a shipped order can be marked as "
+                                   "delivered. Nothing was changed.")
+        before = order.state
+        transition(order, OrderState.DELIVERED, actor_label(actor_id), "Marked as delivered")
+        audit.record(actor_id, "order.deliver", order, {"state": [before, order.state]})
         db.session.commit()
         return order
     except Exception:

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from store.admin import bp
 from store.admin import orders as service
-from store.admin.forms import CancelForm, RefundForm, ShipForm
+from store.admin.forms import CancelForm, DeliverForm, RefundForm, ShipForm
 from store.extensions import db
 from store.orders.states import LABELS, InvalidTransition
 
@@ -31,7 +31,8 @@ def _detail(order_id: int, ship_form=None, cancel_form=None, refund_form=None, s
     return render_template(
         "admin/order_detail.html", order=order, labels=LABELS, actions=service.allowed_actions(order),
         disclaimer=service.acknowledged_disclaimer(order), ship_form=ship_form or ShipForm(formdata=None),
-        cancel_form=cancel_form or CancelForm(formdata=None), refund_form=refund_form), status
+        cancel_form=cancel_form or CancelForm(formdata=None), refund_form=refund_form,
+        deliver_form=DeliverForm(formdata=None)), status
 
 
 @bp.get("/orders/<int:order_id>")
@@ -55,6 +56,21 @@ def order_ship(order_id: int):
             flash(f"Order {order.number} marked as shipped, but the shipping email could not be sent.", "warning")
         return redirect(url_for("admin.order_detail", order_id=order_id))
     return _detail(order_id, ship_form=form, status=400)
+
+
+@bp.post("/orders/<int:order_id>/deliver")
+def order_deliver(order_id: int):
+    form = DeliverForm()
+    if not form.validate_on_submit():
+        flash("The form had expired; please try again.", "error")
+        return redirect(url_for("admin.order_detail", order_id=order_id))
+    try:
+        order = service.mark_delivered(order_id, actor_id=current_user.id)
+    except (InvalidTransition, service.OrderActionError) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Order {order.number} marked as delivered.", "success")
+    return redirect(url_for("admin.order_detail", order_id=order_id))
 
 
 @bp.post("/orders/<int:order_id>/cancel")

@@ -183,3 +183,50 @@ def test_dashboard_figures_come_from_paid_orders_minus_refunds(app, db, admin_cl
     db.session.commit()
     html = admin_client.get("/admin/").get_data(as_text=True)
     assert "Orders needing attention" in html and f"{order.number}</a>: paid after expiry" in html
+
+
+def _shipped(app, db, admin_client, variant_id):
+    order_id = _paid(app, variant_id)
+    assert admin_client.post(f"/admin/orders/{order_id}/ship",
+                             data={"carrier": "Parcel Post", "tracking_number": "PP42"}).status_code == 302
+    assert _order(db, order_id).state == "shipped"
+    return order_id
+
+
+def test_a_shipped_order_can_be_marked_delivered_once_with_an_event_and_an_audit_row(app, db, admin_client, shop,
+                                                                                    admin_user):
+    order_id = _shipped(app, db, admin_client, shop.roller)
+    html = admin_client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
+    assert 'data-action="deliver"' in html and "Mark as delivered" in html
+
+    done = admin_client.post(f"/admin/orders/{order_id}/deliver", follow_redirects=True)
+    html = done.get_data(as_text=True)
+    order = _order(db, order_id)
+    assert order.state == "delivered" and "marked as delivered" in html
+    assert 'data-action="deliver"' not in html and 'data-state="delivered"' in html
+    last = order.events[-1]
+    assert (last.from_state, last.to_state, last.actor) == ("shipped", "delivered", f"admin:{admin_user.id}")
+    entry = audit_rows(db, "order.deliver")[0]
+    assert entry.changes["state"] == ["shipped", "delivered"]
+
+    # A second click (a stale page) is refused and changes nothing.
+    events = len(order.events)
+    again = admin_client.post(f"/admin/orders/{order_id}/deliver", follow_redirects=True)
+    assert "only a shipped order can be marked as delivered" in again.get_data(as_text=True)
+    assert len(_order(db, order_id).events) == events and len(audit_rows(db, "order.deliver")) == 1
+
+
+def test_orders_that_are_not_shipped_cannot_be_marked_delivered(app, db, admin_client, shop):
+    paid = _paid(app, shop.roller)
+    pending = _pending(app, shop.oil_small)
+    for order_id, state in ((paid, "paid"), (pending, "pending_payment")):
+        html = admin_client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
+        assert 'data-action="deliver"' not in html
+        events = len(_order(db, order_id).events)
+        refused = admin_client.post(f"/admin/orders/{order_id}/deliver", follow_redirects=True)
+        assert refused.status_code == 200
+        assert "only a shipped order can be marked as delivered. Nothing was changed." in refused.get_data(as_text=True)
+        order = _order(db, order_id)
+        assert order.state == state and len(order.events) == events
+    assert audit_rows(db, "order.deliver") == []
+    assert admin_client.post("/admin/orders/999999/deliver", follow_redirects=True).status_code == 404

@@ -8,7 +8,7 @@ import time
 from tests.robustness.sweep import (ROLES, Failure, discover_forms, hostile_bodies, hostile_queries, rule_paths,
                                     send)
 
-DESTRUCTIVE_ORDER = [("logout",), ("delete", "remove", "clear"), ("cancel", "refund", "ship", "demo_pay", "pay",
+DESTRUCTIVE_ORDER = [("logout",), ("delete", "remove", "clear"), ("cancel", "refund", "ship", "deliver", "demo_pay", "pay",
                                                                    "publish")]
 
 
