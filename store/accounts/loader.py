@@ -12,7 +12,8 @@ from store.extensions import db, login_manager
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     raw_id, sep, stamp = (user_id or "").partition(":")
-    if not sep or not stamp or not (raw_id.isascii() and raw_id.isdigit()) or int(raw_id) > 2**31 - 1:
+    if (not sep or not stamp or not stamp.isascii() or not (raw_id.isascii() and raw_id.isdigit())
+            or int(raw_id) > 2**31 - 1):
         return None
     user = db.session.get(User, int(raw_id))
     if user is None or not hmac.compare_digest(stamp, user.session_stamp):

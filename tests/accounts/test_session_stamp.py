@@ -120,7 +120,8 @@ def test_a_remember_me_cookie_from_before_a_reset_no_longer_signs_in(app, make_u
 
 def test_a_forged_or_old_style_id_loads_nobody(app, client, make_user):
     user = make_user("forge@example.com", PASSWORD)
-    for value in (str(user.id), f"{user.id}:", f"{user.id}:0000", "x:y", "", f"{2**40}:abc", "\u00b2:abc"):
+    for value in (str(user.id), f"{user.id}:", f"{user.id}:0000", "x:y", "", f"{2**40}:abc", "\u00b2:abc",
+                  f"{user.id}:\u00e9t\u00e9"):
         with client.session_transaction() as session:
             session["_user_id"], session["_fresh"] = value, True
         assert _signed_out(client), value
