@@ -251,7 +251,9 @@ def test_reset_token_expires_and_tampering_is_refused(app, client, make_user):
             time.sleep(1.1)
             accounts.user_for_reset_token(token, max_age=0)
         with pytest.raises(accounts.InvalidResetToken, match="not valid"):
-            accounts.user_for_reset_token(token[:-2] + "xx", max_age=3600)
+            cut = token.rindex(".") + 1  # the signature's first character always carries six MAC bits
+            accounts.user_for_reset_token(token[:cut] + ("A" if token[cut] != "A" else "B") + token[cut + 1:],
+                                          max_age=3600)
     app.config["PASSWORD_RESET_MAX_AGE"] = 0
     try:
         html = client.get(f"/account/reset/{token}", follow_redirects=True).get_data(as_text=True)
