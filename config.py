@@ -50,7 +50,7 @@ class Config:
     STORE_CURRENCY = os.environ.get("STORE_CURRENCY", "USD").upper()
     STORE_URL = os.environ.get("STORE_URL", "")  # canonical origin, e.g. https://kneadwell.example
     PRODUCTS_PER_PAGE = _int("PRODUCTS_PER_PAGE", 12)
-    LOW_STOCK_DISPLAY = _int("LOW_STOCK_DISPLAY", 3)  # "Only N left" at or below this
+    LOW_STOCK_THRESHOLD = _int("LOW_STOCK_THRESHOLD", 3)  # default per-variant low-stock threshold ("Only N left")
     GUIDES_PER_PAGE = _int("GUIDES_PER_PAGE", 12)
 
     # Accounts, cart

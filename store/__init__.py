@@ -123,8 +123,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from store.catalog import availability
     from store.templating import register
     register(app)
+    availability.register(app)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -19,7 +19,8 @@ from store.admin import audit
 from store.extensions import db
 from store.money import format_money
 from store.orders.models import Order, Refund
-from store.orders.services import begin_write, lock_order, release_order_stock
+from store.db import begin_write
+from store.orders.services import lock_order, release_order_stock
 from store.orders.states import LABELS, InvalidTransition, OrderState, can_transition, transition
 from store.util import date_arg, page_number
 

@@ -184,7 +184,7 @@ class StockStatus:
 
 
 def stock_status(available: int, low_at: int | None = None) -> StockStatus:
-    low_at = current_app.config["LOW_STOCK_DISPLAY"] if low_at is None else low_at
+    low_at = current_app.config["LOW_STOCK_THRESHOLD"] if low_at is None else low_at
     if available <= 0:
         return StockStatus("out", "Out of stock", "https://schema.org/OutOfStock")
     if available <= low_at:

@@ -21,7 +21,8 @@ from store.extensions import db
 from store.inventory import services as inventory
 from store.inventory.services import OutOfStock
 from store.orders.models import Order, OrderEvent, OrderLine
-from store.orders.services import begin_write, lock_order, order_token
+from store.db import begin_write
+from store.orders.services import lock_order, order_token
 from store.orders.states import PAID_STATES, ConcurrentTransition, OrderState, transition
 from store.safety.models import DisclaimerKind
 from store.safety.services import MissingDisclaimer, current_disclaimer

@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from store.checkout.services import FulfilResult, PaymentData, after_commit, fulfil_locked
 from store.extensions import db
 from store.orders.models import Order, OrderEvent, WebhookEvent
-from store.orders.services import begin_write, lock_order, release_order_stock
+from store.db import begin_write
+from store.orders.services import lock_order, release_order_stock
 from store.orders.states import ConcurrentTransition, OrderState, can_transition, transition
 from store.util import int_in_range
 

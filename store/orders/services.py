@@ -9,6 +9,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from store.db import begin_write, lock_row
 from store.extensions import db
 from store.inventory import services as inventory
 from store.orders.models import Order
@@ -22,27 +23,9 @@ class OrderNotFound(LookupError):
     pass
 
 
-def begin_write() -> None:
-    """Start the current use case's write transaction.
-
-    On SQLite the write lock is taken up front (``BEGIN IMMEDIATE``): a deferred transaction that read first
-    and writes later fails with "database is locked" when two connections try to upgrade at once, while an
-    immediate one waits its turn on busy_timeout. PostgreSQL needs nothing here: it keeps its normal
-    isolation and the services use row locks and conditional UPDATEs.
-    """
-    connection = db.session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    raw = connection.connection.driver_connection
-    if not raw.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 def lock_order(order_id: int) -> Order | None:
     """Load an order for update: a row lock on PostgreSQL (SQLite is already serialised by begin_write)."""
-    return db.session.scalars(
-        select(Order).where(Order.id == order_id).with_for_update()
-        .execution_options(populate_existing=True)).first()
+    return lock_row(Order, order_id)
 
 
 def _with_lines():

@@ -1,0 +1,125 @@
+"""The availability policy: the one place that answers, for a variant (or a product's variants),
+
+- whether it can be bought at all (``is_purchasable``),
+- what a shopper calls it (``display_name``),
+- how many units can be bought now (``units_available``) and how many more fit a cart line (``addable_units``),
+- its stock status and the wording shown for it (``stock_status``: "In stock", "Only N left", "Out of stock"),
+- whether it is low on stock (``is_low_stock``, and ``low_stock_clause`` for SQL): one definition, a
+  per-variant threshold (``Variant.low_stock_threshold``) that falls back to ``LOW_STOCK_THRESHOLD`` from config.
+
+Cart, checkout, payments, guides, the back office, the inventory messages and the templates (through the
+template globals this module registers) all ask here; nothing else decides these things.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from sqlalchemy import func
+
+from store.catalog.models import Product, ProductStatus, Variant
+
+DEFAULT_LOW_STOCK_THRESHOLD = 3
+
+
+@dataclass(frozen=True)
+class StockStatus:
+    code: str    # "in_stock" | "low" | "out"
+    label: str   # the wording a shopper sees
+    schema: str  # schema.org availability URL
+
+    @property
+    def in_stock(self) -> bool:
+        return self.code != "out"
+
+
+def default_low_stock_threshold() -> int:
+    return int(current_app.config.get("LOW_STOCK_THRESHOLD", DEFAULT_LOW_STOCK_THRESHOLD))
+
+
+def low_stock_threshold(variant: Variant) -> int:
+    """The variant's own threshold, or the store default when it has none."""
+    if variant.low_stock_threshold is not None:
+        return variant.low_stock_threshold
+    return default_low_stock_threshold()
+
+
+def is_purchasable(variant: Variant) -> bool:
+    """A variant can be bought when it is active and its product is published (stock aside)."""
+    return bool(variant.is_active and variant.product.status == ProductStatus.ACTIVE)
+
+
+def display_name(variant: Variant) -> str:
+    """"Product (Option)", or just the product's name for its single standard option."""
+    return name_for(variant.product.name, variant.option_label)
+
+
+def name_for(product_name: str, option_label: str | None) -> str:
+    """The same name from copied values (an order line keeps product name and option label)."""
+    if option_label and option_label != "Standard":
+        return f"{product_name} ({option_label})"
+    return product_name
+
+
+def units_available(variant: Variant) -> int:
+    """Units a shopper can buy right now: on hand less reserved, and 0 for an item that is not for sale."""
+    return variant.available if is_purchasable(variant) else 0
+
+
+def addable_units(variant: Variant, in_cart: int, max_line: int) -> int:
+    """How many more units fit a cart line that already holds ``in_cart``: the stock and the per-line limit."""
+    return max(min(units_available(variant), max_line) - in_cart, 0)
+
+
+def status_for(available: int, threshold: int) -> StockStatus:
+    if available <= 0:
+        return StockStatus("out", "Out of stock", "https://schema.org/OutOfStock")
+    if available <= threshold:
+        return StockStatus("low", f"Only {available} left", "https://schema.org/LimitedAvailability")
+    return StockStatus("in_stock", "In stock", "https://schema.org/InStock")
+
+
+def stock_status(variant: Variant) -> StockStatus:
+    return status_for(units_available(variant), low_stock_threshold(variant))
+
+
+def is_low_stock(variant: Variant) -> bool:
+    """Low: still available, at or below its threshold (an active variant of a product not archived)."""
+    return stock_status(variant).code == "low"
+
+
+def low_stock_clause():
+    """The same rule as SQL, for listing low variants: active, available > 0 and at or below the threshold."""
+    threshold = func.coalesce(Variant.low_stock_threshold, default_low_stock_threshold())
+    available = Variant.on_hand - Variant.reserved
+    return (Variant.is_active.is_(True)) & (available > 0) & (available <= threshold)
+
+
+def sellable_variants(product: Product) -> list[Variant]:
+    """A product's active variants, in display order (what its page and card offer)."""
+    return [v for v in product.variants if v.is_active]
+
+
+def product_stock_status(product: Product) -> StockStatus:
+    """A product card's badge: the units of all its sellable variants; "Only N left" when every variant still
+    in stock is low."""
+    variants = sellable_variants(product) if product.status == ProductStatus.ACTIVE else []
+    total = sum(v.available for v in variants)
+    in_stock = [v for v in variants if v.available > 0]
+    low = bool(in_stock) and all(is_low_stock(v) for v in in_stock)
+    return status_for(total, total if low else 0)
+
+
+def first_in_stock(variants: Iterable[Variant]) -> Variant | None:
+    """The first variant a shopper could buy now (a guide's "add all" picks this one)."""
+    return next((v for v in variants if units_available(v) > 0), None)
+
+
+def register(app: Flask) -> None:
+    """Template globals: templates ask the policy instead of repeating its rules."""
+    app.add_template_global(stock_status, "stock_status")
+    app.add_template_global(product_stock_status, "product_stock_status")
+    app.add_template_global(is_low_stock, "is_low_stock")
+    app.add_template_global(display_name, "display_name")
+    app.add_template_global(units_available, "units_available")
