@@ -1,11 +1,10 @@
-"""Money: integer minor units plus a currency code. Never floats.
+"""Money: integer minor units (plain ``int`` cents) plus the store currency code. Never floats.
 
 ``format_money(3900, "USD") == "$39.00"``; ``parse_money("39.5") == 3950``.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
 # Currencies without minor units (Stripe's zero-decimal list, the ones a shop might use).
@@ -14,24 +13,6 @@ ZERO_DECIMAL = {"JPY", "KRW", "VND", "CLP", "ISK"}
 
 class MoneyError(ValueError):
     """Input that is not an amount of money."""
-
-
-@dataclass(frozen=True)
-class Money:
-    cents: int
-    currency: str = "USD"
-
-    def __post_init__(self):
-        if not isinstance(self.cents, int) or isinstance(self.cents, bool):
-            raise TypeError("Money amounts are integer minor units")
-
-    def __add__(self, other: "Money") -> "Money":
-        if self.currency != other.currency:
-            raise MoneyError("cannot add different currencies")
-        return Money(self.cents + other.cents, self.currency)
-
-    def __str__(self) -> str:
-        return format_money(self.cents, self.currency)
 
 
 def minor_digits(currency: str) -> int:

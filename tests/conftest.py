@@ -29,14 +29,6 @@ def pytest_report_header(config):
     return f"database: {DB_KIND}"
 
 
-def pytest_collection_modifyitems(config, items):
-    if DB_KIND != "postgres":
-        skip = pytest.mark.skip(reason="PostgreSQL-only test; runs in the PostgreSQL pass of `make test`")
-        for item in items:
-            if "postgres_only" in item.keywords:
-                item.add_marker(skip)
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     if DB_KIND == "postgres":
