@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from urllib.parse import urlsplit
 
 
@@ -58,7 +58,6 @@ def page_number(raw, maximum: int = MAX_PAGE) -> int:
 def date_arg(raw):
     """A YYYY-MM-DD date from a filter form, or None. The last representable day is refused too: "up to and
     including" filters add a day to it, which would overflow."""
-    from datetime import date
     try:
         value = date.fromisoformat(str(raw or "").strip())
     except ValueError:

@@ -18,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from store.accounts.models import Address, Role, User
 from store.extensions import db
+from store.mail import MailError, send_template
 from store.util import utcnow
 
 log = logging.getLogger(__name__)
@@ -211,7 +212,6 @@ def request_password_reset(email: str, reset_url_for) -> bool:
     if user is None or not user.active:
         log.info("Password reset asked for an unknown email")
         return False
-    from store.mail import MailError, send_template
     token = make_reset_token(user)
     try:
         send_template(user.email, f"Reset your {current_app.config['STORE_NAME']} password", "password_reset",

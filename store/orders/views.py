@@ -6,6 +6,7 @@ from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
 from store.orders import bp, services
+from store.orders.states import label
 from store.util import page_number
 
 
@@ -46,5 +47,4 @@ def expire_orders_command() -> None:
 
 @bp.app_template_global()
 def order_state_label(state: str) -> str:
-    from store.orders.states import label
     return label(state)
