@@ -2,10 +2,31 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.pool import StaticPool
+from werkzeug.routing import IntegerConverter
 
 from config import Config, DevelopmentConfig
+from store import cli, errors, models, templating  # noqa: F401  (models: every model on the metadata)
+from store.accounts import bp as accounts_bp
+from store.accounts import loader  # noqa: F401  (registers the user loader)
+from store.admin import bp as admin_bp
+from store.cart import bp as cart_bp
+from store.cart import context as cart_context
+from store.catalog import availability
+from store.catalog import bp as catalog_bp
+from store.catalog import views as catalog_views
+from store.checkout import bp as checkout_bp
+from store.extensions import csrf, db, limiter, login_manager, migrate
+from store.guides import bp as guides_bp
+from store.guides import views as guides_views
+from store.orders import bp as orders_bp
+from store.safety import template_globals as safety_globals
+from store.seo import bp as seo_bp
+from store.util import DB_INT_MAX
 
 
 def create_app(config_class: type[Config] = DevelopmentConfig, **overrides) -> Flask:
@@ -21,6 +42,7 @@ def create_app(config_class: type[Config] = DevelopmentConfig, **overrides) -> F
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_area_hooks(app)
     register_security_headers(app)
     register_commands(app)
     return app
@@ -32,9 +54,6 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from store import models  # noqa: F401  (every model registered on the metadata)
-    from store.extensions import csrf, db, limiter, login_manager, migrate
-
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _prepare_sqlite(app)
     db.init_app(app)
@@ -47,25 +66,20 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
-    from store.accounts import loader  # noqa: F401  (registers the user loader)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             _sqlite_pragmas(db.engine)
 
 
-def _migrations_dir():
-    from pathlib import Path
+def _migrations_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "migrations"
 
 
 def _prepare_sqlite(app: Flask) -> None:
     """Create the folder of a file-backed SQLite database; share one connection for in-memory ones."""
-    from pathlib import Path
-
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri in ("sqlite://", "sqlite:///:memory:"):
-        from sqlalchemy.pool import StaticPool
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("poolclass", StaticPool)
         options.setdefault("connect_args", {"check_same_thread": False})
@@ -78,8 +92,6 @@ def _prepare_sqlite(app: Flask) -> None:
 
 
 def _sqlite_pragmas(engine) -> None:
-    from sqlalchemy import event
-
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
@@ -91,10 +103,6 @@ def _sqlite_pragmas(engine) -> None:
 def register_url_converters(app: Flask) -> None:
     """`<int:...>` path segments are row ids: one larger than the database's INTEGER cannot name a row, so the
     route does not match (404) instead of the driver failing on it (a 500). Must run before the blueprints."""
-    from werkzeug.routing import IntegerConverter
-
-    from store.util import DB_INT_MAX
-
     class RowIdConverter(IntegerConverter):
         def __init__(self, map, *args, **kwargs):
             kwargs.setdefault("max", DB_INT_MAX)
@@ -104,29 +112,27 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from store.accounts import bp as accounts_bp
-    from store.admin import bp as admin_bp
-    from store.cart import bp as cart_bp
-    from store.catalog import bp as catalog_bp
-    from store.checkout import bp as checkout_bp
-    from store.guides import bp as guides_bp
-    from store.orders import bp as orders_bp
-    from store.seo import bp as seo_bp
-
     for bp in (catalog_bp, seo_bp, guides_bp, accounts_bp, cart_bp, checkout_bp, orders_bp, admin_bp):
         app.register_blueprint(bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from store.errors import register
-    register(app)
+    errors.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from store.catalog import availability
-    from store.templating import register
-    register(app)
-    availability.register(app)
+    """Filters and globals every template shares (money, JSON-LD, canonical URLs)."""
+    templating.register(app)
+
+
+def register_area_hooks(app: Flask) -> None:
+    """What each area adds to the whole site: template globals, search loaders, sitemap entries (the
+    sitemap lists the areas' pages in this order)."""
+    availability.register(app)    # stock wording and badges
+    safety_globals.register(app)  # current_disclaimer, required_warnings
+    cart_context.register(app)    # mini_cart_count
+    catalog_views.register(app)   # products in search and the sitemap
+    guides_views.register(app)    # guides in search and the sitemap, guides_for_product on product pages
 
 
 def register_security_headers(app: Flask) -> None:
@@ -145,5 +151,4 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from store.cli import register
-    register(app)
+    cli.register(app)

@@ -5,15 +5,15 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
+from store.catalog.models import Product
+from store.demo import seed_all
 from store.extensions import db
+
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Only seed when the catalog has no products.")
 def seed_demo(if_empty: bool) -> None:
     """Load the demo catalog, disclaimers and guides (safe to run again)."""
-    from store.catalog.models import Product
-    from store.demo import seed_all
-
     if if_empty and db.session.scalar(select(func.count(Product.id))):
         click.echo("Catalog already has products; demo data not loaded.")
         return

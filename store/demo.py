@@ -1,19 +1,20 @@
-"""`flask seed-demo`: the demo store (disclaimers, catalog, guides). Idempotent."""
+"""`flask seed-demo`: the demo store, area by area in dependency order. Idempotent.
+
+A composition root: it may import any area, and no area imports it.
+"""
 from __future__ import annotations
 
+from store.catalog.seed import seed_catalog
 from store.extensions import db
+from store.guides.seed import seed_guides
+from store.inventory.seed import seed_opening_stock
+from store.safety.seed import seed_disclaimers
 
 
 def seed_all() -> dict[str, int]:
-    from store.catalog.seed import seed_catalog
-    from store.safety.seed import seed_disclaimers
-
+    """Seed what is missing and commit; returns how many rows of each kind were created."""
     counts = {"disclaimers": seed_disclaimers(), "products": seed_catalog()}
-    for name, seeder in SEEDERS:
-        counts[name] = seeder()
+    seed_opening_stock()  # the new demo variants get their opening stock (ledger rows)
+    counts["guides"] = seed_guides()
     db.session.commit()
     return counts
-
-
-# Other areas append (name, callable) here; each returns how many rows it created. Order matters.
-SEEDERS: list = []

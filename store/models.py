@@ -3,7 +3,7 @@ from store.accounts.models import Address, Role, User  # noqa: F401
 from store.admin.models import AuditLog  # noqa: F401
 from store.cart.models import Cart, CartLine  # noqa: F401
 from store.catalog.models import (  # noqa: F401
-    Category, Product, ProductImage, ProductKind, ProductStatus, SearchEntry, Variant,
+    Category, Product, ProductImage, ProductKind, ProductStatus, Variant,
 )
 from store.guides.models import (  # noqa: F401
     Guide, GuideFAQ, GuideProduct, GuideReference, GuideStatus, GuideStep, Tag,
@@ -11,3 +11,4 @@ from store.guides.models import (  # noqa: F401
 from store.inventory.models import MovementKind, StockMovement  # noqa: F401
 from store.orders.models import Order, OrderEvent, OrderLine, Refund, WebhookEvent  # noqa: F401
 from store.safety.models import Disclaimer, DisclaimerKind  # noqa: F401
+from store.search.models import SearchEntry  # noqa: F401

@@ -1,22 +1,21 @@
-"""robots.txt and sitemap.xml."""
+"""robots.txt and sitemap.xml. Imports no area: each area adds its pages to the sitemap from its
+``register(app)`` with ``register_sitemap(app, provider)``; the sitemap lists them in registration order."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, url_for
-from sqlalchemy import select
+from collections.abc import Callable, Iterable
 
-from store.catalog.models import Product, ProductStatus
-from store.extensions import db
+from flask import Blueprint, Flask, Response, current_app, render_template, url_for
+
 from store.templating import absolute_path
 
 bp = Blueprint("seo", __name__)
 
-# Other areas (guides) add a callable returning [(path, lastmod-or-None)] with @sitemap_provider.
-SITEMAP_PROVIDERS: list = []
+# A provider returns the (local path, lastmod as "YYYY-MM-DD" or None) of the pages it lists.
+SitemapProvider = Callable[[], Iterable[tuple[str, str | None]]]
 
 
-def sitemap_provider(func):
-    SITEMAP_PROVIDERS.append(func)
-    return func
+def register_sitemap(app: Flask, provider: SitemapProvider) -> None:
+    app.extensions.setdefault("sitemap_providers", []).append(provider)
 
 
 @bp.get("/robots.txt")
@@ -28,25 +27,15 @@ def robots():
         "Disallow: /checkout",
         "Disallow: /account",
         "Disallow: /search",
-        f"Sitemap: {_abs(url_for('seo.sitemap'))}",
+        f"Sitemap: {absolute_path(url_for('seo.sitemap'))}",
     ]
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
 
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    urls: list[tuple[str, str | None]] = [(_abs(url_for("catalog.home")), None),
-                                          (_abs(url_for("catalog.product_list")), None)]
-    rows = db.session.execute(
-        select(Product.slug, Product.updated_at).where(Product.status == ProductStatus.ACTIVE).order_by(Product.id)
-    )
-    urls += [(_abs(url_for("catalog.product_detail", slug=slug)), updated.date().isoformat())
-             for slug, updated in rows]
-    for provider in SITEMAP_PROVIDERS:
-        urls += [(_abs(path), lastmod) for path, lastmod in provider()]
+    urls = [(absolute_path(path), lastmod)
+            for provider in current_app.extensions.get("sitemap_providers", [])
+            for path, lastmod in provider()]
     xml = render_template("sitemap.xml", urls=urls)
     return Response(xml, mimetype="application/xml")
-
-
-def _abs(path: str) -> str:
-    return absolute_path(path)

@@ -1,4 +1,5 @@
-"""Jinja filters and globals shared by every template."""
+"""Jinja filters and globals shared by every template. Imports no area: each area registers its own
+template globals from its ``register(app)`` (see create_app)."""
 from __future__ import annotations
 
 import json
@@ -41,30 +42,9 @@ def register(app: Flask) -> None:
 
     app.add_template_global(absolute_path, "absolute_url")
 
-    @app.template_global()
-    def has_endpoint(endpoint: str) -> bool:
-        return endpoint in current_app.view_functions
-
-    @app.template_global()
-    def current_disclaimer(kind: str = "product"):
-        """The disclaimer in effect; raises (a 500, never a page without it) when none exists."""
-        from store.safety.services import current_disclaimer as _current
-        return _current(kind)
-
-    @app.template_global()
-    def required_warnings(product) -> list[str]:
-        """A product's warnings; a product page without them refuses to render."""
-        from store.catalog.services import MissingWarnings
-        warnings = product.warning_list
-        if not warnings:
-            raise MissingWarnings(product.name)
-        return warnings
-
     @app.context_processor
     def store_context():
-        from store.cart.context import mini_cart_count
         return {
             "store_name": current_app.config["STORE_NAME"],
             "store_currency": current_app.config["STORE_CURRENCY"],
-            "mini_cart_count": mini_cart_count,
         }

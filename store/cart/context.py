@@ -2,8 +2,15 @@
 one small SUM query otherwise (none when the view already summarised the cart)."""
 from __future__ import annotations
 
-from flask import g, has_request_context, session
+from flask import Flask, g, has_request_context, session
 from flask_login import current_user
+
+from store.cart.services import count_items
+from store.cart.session import SESSION_KEY
+
+
+def register(app: Flask) -> None:
+    app.add_template_global(mini_cart_count, "mini_cart_count")
 
 
 def mini_cart_count() -> int:
@@ -12,9 +19,6 @@ def mini_cart_count() -> int:
     cached = g.get("_mini_cart_count")
     if cached is not None:
         return cached
-    from store.cart.services import count_items
-    from store.cart.session import SESSION_KEY
-
     if current_user.is_authenticated:
         count = count_items(current_user.id, None)
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.extensions import db
@@ -152,21 +152,3 @@ class ProductImage(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     product: Mapped[Product] = relationship(back_populates="images")
-
-
-class SearchEntry(db.Model):
-    """A portable inverted index (term -> document, weight) behind /search.
-
-    One table and one B-tree index, the same on SQLite and PostgreSQL; documents are products and guides.
-    """
-    __tablename__ = "search_entries"
-    __table_args__ = (
-        UniqueConstraint("term", "doc_type", "doc_id", name="uq_search_entries_term_doc"),
-        Index("ix_search_entries_doc", "doc_type", "doc_id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    term: Mapped[str] = mapped_column(String(64))
-    doc_type: Mapped[str] = mapped_column(String(20))  # "product" | "guide"
-    doc_id: Mapped[int] = mapped_column()
-    weight: Mapped[int] = mapped_column(default=1)

@@ -1,4 +1,5 @@
-"""Load the demo catalog (idempotent: existing SKUs and slugs are left as they are)."""
+"""Load the demo catalog (idempotent: existing SKUs and slugs are left as they are). The variants start with no
+stock; the inventory's seeder gives them their opening stock (store/inventory/seed.py)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -7,8 +8,6 @@ from store.catalog import services
 from store.catalog.demo_data import CATEGORIES, PRODUCTS
 from store.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
 from store.extensions import db
-from store.inventory import services as inventory
-from store.inventory.models import MovementKind
 
 
 def seed_catalog() -> int:
@@ -39,10 +38,6 @@ def seed_catalog() -> int:
                                             weight_grams=v.get("weight_grams", 0), position=position))
         db.session.add(product)
         db.session.flush()
-        for v, variant in zip(data["variants"], product.variants):
-            if v["on_hand"]:
-                inventory.adjust(variant.id, v["on_hand"], MovementKind.INITIAL, note="Demo opening stock")
-        db.session.refresh(product)
         services.set_status(product, ProductStatus.ACTIVE)
         db.session.flush()
         services.reindex_product(product)

@@ -8,7 +8,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from store import search as search_index
-from store.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
+from store.catalog.models import Category, Product, ProductStatus, Variant
 from store.extensions import db
 from store.markup import plain_text, render_markdown
 
@@ -167,6 +167,13 @@ def get_active_product(slug: str) -> Product | None:
     return db.session.scalar(stmt)
 
 
+def sitemap_entries() -> list[tuple[str, object]]:
+    """(slug, updated_at) of every active product."""
+    return list(db.session.execute(
+        select(Product.slug, Product.updated_at).where(Product.status == ProductStatus.ACTIVE).order_by(Product.id)
+    ).all())
+
+
 def products_by_ids(ids: list[int]) -> dict[int, Product]:
     if not ids:
         return {}
@@ -190,16 +197,3 @@ def stock_status(available: int, low_at: int | None = None) -> StockStatus:
     if available <= low_at:
         return StockStatus("low", f"Only {available} left", "https://schema.org/LimitedAvailability")
     return StockStatus("in_stock", "In stock", "https://schema.org/InStock")
-
-
-def product_available(product: Product) -> int:
-    return sum(v.available for v in product.variants if v.is_active)
-
-
-def price_range(product: Product) -> tuple[int, int] | None:
-    prices = [v.price_cents for v in product.variants if v.is_active]
-    return (min(prices), max(prices)) if prices else None
-
-
-def image_for(product: Product) -> ProductImage | None:
-    return product.images[0] if product.images else None

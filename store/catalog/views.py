@@ -1,17 +1,26 @@
 """Shop-front pages: home, product list, product detail, search."""
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import Flask, abort, current_app, render_template, request, url_for
 
 from store import search as search_index
-from store.money import cents_to_decimal_string
-from store.templating import absolute_url_for
 from store.catalog import bp, services
+from store.money import cents_to_decimal_string
+from store.seo import register_sitemap
+from store.templating import absolute_url_for
 
 
-@search_index.register_loader("product")
-def _load_products(ids):
-    return services.products_by_ids(ids)
+def register(app: Flask) -> None:
+    """The catalog's part of the site: its products in search results and its pages in the sitemap."""
+    search_index.register_loader(app, "product", services.products_by_ids)
+    register_sitemap(app, _sitemap_entries)
+
+
+def _sitemap_entries() -> list[tuple[str, str | None]]:
+    entries = [(url_for("catalog.home"), None), (url_for("catalog.product_list"), None)]
+    entries += [(url_for("catalog.product_detail", slug=slug), updated.date().isoformat())
+                for slug, updated in services.sitemap_entries()]
+    return entries
 
 
 @bp.get("/")
@@ -43,8 +52,7 @@ def product_detail(slug: str):
     variants = [v for v in product.variants if v.is_active]
     selected = _selected_variant(variants, request.args.get("variant"))
     return render_product_page("catalog/product_detail.html", product=product, variants=variants,
-                               selected=selected, related_guides=_related_guides(product.id),
-                               structured_data=_product_jsonld(product, variants, selected))
+                               selected=selected, structured_data=_product_jsonld(product, variants, selected))
 
 
 SAFETY_HOOK = '<section id="safety"'
@@ -60,12 +68,6 @@ def render_product_page(template: str, **context) -> str:
     return html
 
 
-def _related_guides(product_id: int) -> list:
-    """"Learn how to use it": the published guides that use this product (one query)."""
-    from store.guides.services import guides_for_product
-    return guides_for_product(product_id)
-
-
 def _selected_variant(variants, sku):
     if isinstance(sku, str):
         for variant in variants:
@@ -76,6 +78,7 @@ def _selected_variant(variants, sku):
 
 @bp.get("/search")
 def search():
+    """Products and guides in one ranked list: each area loads its own hits (see register)."""
     q = search_index.normalise_query(request.args.get("q", ""))
     results = search_index.search_results(q) if q else []
     return render_template("catalog/search.html", q=q, results=results)

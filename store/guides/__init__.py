@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("guides", __name__)
 
-from store.guides import seed, views  # noqa: E402,F401  (routes; the demo seeder registers itself)
+from store.guides import views  # noqa: E402,F401

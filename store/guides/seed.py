@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from store.demo import SEEDERS
 from store.extensions import db
 from store.guides import services
 from store.guides.demo_data import GUIDES
@@ -22,7 +21,3 @@ def seed_guides() -> int:
         services.publish(guide, commit=False)
         created += 1
     return created
-
-
-if not any(name == "guides" for name, _ in SEEDERS):
-    SEEDERS.append(("guides", seed_guides))

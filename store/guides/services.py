@@ -15,8 +15,9 @@ from flask import current_app
 from sqlalchemy import event, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from store.catalog.models import Product, ProductStatus  # before store.search, which imports the catalog
-from store import search as search_index  # noqa: I001
+from store import search as search_index
+from store.catalog import availability
+from store.catalog.models import Product, ProductStatus
 from store.extensions import db
 from store.guides.models import (DOI_RE, PMID_RE, Guide, GuideFAQ, GuideProduct, GuideReference, GuideStatus,
                                  GuideStep, Tag, guide_tags, step_products)
@@ -384,8 +385,8 @@ def products_used(guide: Guide) -> list[Product]:
 
 
 def default_variant(product: Product):
-    """The variant an "add all to cart" adds: the first active one in stock (None when none is)."""
-    return next((v for v in product.variants if v.is_active and v.available > 0), None)
+    """The variant an "add all to cart" adds: the first one a shopper can buy now (None when none is)."""
+    return availability.first_in_stock(product.variants)
 
 
 def guides_for_product(product_id: int, limit: int = 6) -> list[Guide]:

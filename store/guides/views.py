@@ -1,22 +1,29 @@
 """Guide pages: the list (with a topic filter) and one guide."""
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import Flask, abort, current_app, render_template, request, url_for
 
 from store import search as search_index
 from store.guides import bp, services
 from store.markup import plain_text
-from store.seo import sitemap_provider
+from store.seo import register_sitemap
 from store.templating import absolute_url_for
 
 
-@search_index.register_loader("guide")
-def _load_guides(ids):
-    return services.guides_by_ids(ids)
+def register(app: Flask) -> None:
+    """The guides' part of the site: guides in search results and the sitemap, and the "Learn how to use it"
+    list on product pages (the catalog does not know about guides; its product template asks this global)."""
+    search_index.register_loader(app, "guide", services.guides_by_ids)
+    register_sitemap(app, _sitemap_entries)
+    app.add_template_global(guides_for_product, "guides_for_product")
 
 
-@sitemap_provider
-def _sitemap_guides():
+def guides_for_product(product) -> list:
+    """The published guides that use a product, newest first (one query)."""
+    return services.guides_for_product(product.id)
+
+
+def _sitemap_entries() -> list[tuple[str, str | None]]:
     entries = [(url_for("guides.guide_list"), None)]
     entries += [(url_for("guides.guide_detail", slug=slug), updated.date().isoformat() if updated else None)
                 for slug, updated in services.sitemap_entries()]

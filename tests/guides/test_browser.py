@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from store.guides import services  # first: importing store.search before the catalog is circular
+from store.guides import services
 from tests.factories import make_disclaimers, make_product
 from tests.guides.test_xss import payload_guide_data
 

@@ -1,7 +1,6 @@
 """Guide pages keep a fixed number of queries as guides, products and steps grow."""
 from __future__ import annotations
 
-from store.guides import services  # noqa: F401  (import order: guides before store.search)
 from tests.factories import make_disclaimers, make_product
 from tests.guides.helpers import make_guide
 

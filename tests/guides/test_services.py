@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from store.guides import services  # first: importing store.search before the catalog is circular
-from store import search as search_index  # noqa: I001
+from store import search as search_index
 from store.catalog.models import ProductStatus
+from store.guides import services
 from store.guides.models import Guide, GuideStatus, GuideStep, Tag
 from store.guides.services import FAQData, GuideData, GuideInvalid, ListingQuery, NotPublishable, ReferenceData, StepData
 from tests.factories import make_product

@@ -6,7 +6,6 @@ import json
 import re
 from html.parser import HTMLParser
 
-from store.guides import services  # noqa: F401  (import order: guides before store.search)
 from store.guides.services import FAQData, ReferenceData, StepData
 from store.safety.models import DisclaimerKind
 from store.safety.services import new_disclaimer_version

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from store.guides import services  # first: importing store.search before the catalog is circular
+from store.guides import services
 from store.guides.services import FAQData, GuideData, ReferenceData, StepData
 from store.markup import ALLOWED_TAGS, render_markdown
 from tests.factories import make_disclaimers, make_product

@@ -56,8 +56,6 @@ def seed_world() -> World:
     from store.orders import services as orders
     from store.safety.services import current_disclaimer
 
-    import store.guides.seed  # noqa: F401  (registers the guides seeder)
-
     seed_all()
     w = World()
     users = {}

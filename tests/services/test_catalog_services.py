@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError
 
-from store.catalog import services
+from store.catalog import availability, services
 from store.catalog.models import Product, ProductStatus, Variant
 from store.catalog.services import ListingQuery, MissingWarnings, NotPublishable
 from store.inventory import services as inventory
@@ -205,12 +205,12 @@ def test_stock_status_labels(app_ctx):
     assert services.stock_status(-2).schema == "https://schema.org/OutOfStock"
 
 
-def test_price_range_and_availability_ignore_inactive_variants(db):
+def test_a_product_card_ignores_inactive_variants(db):
     product = make_product(variants=[{"price_cents": 1000, "on_hand": 2}, {"price_cents": 500, "on_hand": 9,
                                                                           "is_active": False},
                                      {"price_cents": 2000, "on_hand": 3}])
-    assert services.price_range(product) == (1000, 2000)
-    assert services.product_available(product) == 5
+    assert [v.price_cents for v in availability.sellable_variants(product)] == [1000, 2000]
+    assert availability.product_stock_status(product).label == "Only 5 left"
 
 
 def test_description_markdown_is_sanitised(db):

@@ -1,4 +1,9 @@
-"""Portable, index-backed full-text search over products and guides.
+"""Portable, index-backed full-text search over the documents the areas give it.
+
+Search imports no area. An area indexes its own documents (``index_document(doc_type, doc_id, fields)``,
+with a weight per field) and removes them; a query returns ranked ``Hit(doc_type, doc_id, ...)``. To turn
+hits into objects, each area registers a loader for its doc_type on the app (``register_loader``), which
+``search_results`` calls, one query per document type: catalog loads products, guides load guides.
 
 Documents are tokenised into stemmed terms with a weight per field (a name counts more than a
 description) and stored in ``search_entries`` (term, doc_type, doc_id, weight). A query looks its terms
@@ -11,11 +16,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import Flask, current_app
 from sqlalchemy import and_, case, delete, func, insert, or_, select
 
 from store.extensions import db
+from store.search.models import SearchEntry
 
 MAX_QUERY_TERMS = 8
 MAX_QUERY_LENGTH = 200
@@ -49,19 +57,11 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(_fold(text or "")) if w not in STOPWORDS and len(w) <= 60]
 
 
-def _entry():
-    # Imported late: store.catalog imports this module (its views register a loader), so a top-level
-    # import would be circular when store.search is imported first.
-    from store.catalog.models import SearchEntry
-    return SearchEntry
-
-
 def index_document(doc_type: str, doc_id: int, fields: list[tuple[str, int]]) -> None:
     """Replace a document's entries. ``fields`` is [(text, weight)]. Caller commits.
 
     A term scores a field's weight once per field it appears in (not once per occurrence), so a
     description that repeats a word cannot outrank a product whose name is that word."""
-    SearchEntry = _entry()
     remove_document(doc_type, doc_id)
     weights: dict[str, int] = defaultdict(int)
     for text, weight in fields:
@@ -75,7 +75,6 @@ def index_document(doc_type: str, doc_id: int, fields: list[tuple[str, int]]) ->
 
 
 def remove_document(doc_type: str, doc_id: int) -> None:
-    SearchEntry = _entry()
     db.session.execute(delete(SearchEntry).where(SearchEntry.doc_type == doc_type, SearchEntry.doc_id == doc_id))
 
 
@@ -96,7 +95,6 @@ def normalise_query(q: str | None) -> str:
 def search(q: str | None, doc_types: tuple[str, ...] = ("product", "guide"), limit: int = 50) -> list[Hit]:
     """Documents matching any query term, best first: most query terms matched, then summed weight.
     The last term also matches as a prefix ("rol" finds "roller"), as people type."""
-    SearchEntry = _entry()
     query_terms = list(dict.fromkeys(terms(normalise_query(q))))[:MAX_QUERY_TERMS]
     if not query_terms or not doc_types:
         return []
@@ -120,23 +118,19 @@ def search(q: str | None, doc_types: tuple[str, ...] = ("product", "guide"), lim
     return [Hit(r.doc_type, r.doc_id, int(r.matched), int(r.score)) for r in rows]
 
 
-# doc_type -> callable(ids) -> {id: object}; areas register their loader (catalog, guides).
-LOADERS: dict = {}
-
-
-def register_loader(doc_type: str):
-    def decorator(func):
-        LOADERS[doc_type] = func
-        return func
-    return decorator
+def register_loader(app: Flask, doc_type: str, loader: Callable[[list[int]], dict[int, object]]) -> None:
+    """``loader(ids)`` returns {id: object} for the ids of one document type that may still be shown (a hit
+    whose document is gone or hidden is left out). Areas call this from their ``register(app)``."""
+    app.extensions.setdefault("search_loaders", {})[doc_type] = loader
 
 
 def search_results(q: str | None, limit: int = 50) -> list[tuple[str, object]]:
-    """Ranked (doc_type, object) pairs, loaded with one query per document type."""
-    hits = search(q, tuple(LOADERS), limit=limit)
+    """Ranked (doc_type, object) pairs over every registered document type, one query per type."""
+    loaders = current_app.extensions.get("search_loaders", {})
+    hits = search(q, tuple(loaders), limit=limit)
     by_type: dict[str, list[int]] = defaultdict(list)
     for hit in hits:
         by_type[hit.doc_type].append(hit.doc_id)
-    loaded = {doc_type: LOADERS[doc_type](ids) for doc_type, ids in by_type.items()}
+    loaded = {doc_type: loaders[doc_type](ids) for doc_type, ids in by_type.items()}
     return [(hit.doc_type, loaded[hit.doc_type][hit.doc_id]) for hit in hits
             if hit.doc_id in loaded.get(hit.doc_type, {})]
