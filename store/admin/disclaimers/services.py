@@ -1,7 +1,7 @@
 """Disclaimer versions from the back office: every save is a new version, audited in the same transaction."""
 from __future__ import annotations
 
-from store.admin import audit
+from store.admin.audit import services as audit
 from store.extensions import db
 from store.safety.models import Disclaimer, DisclaimerKind
 from store.safety.services import MissingDisclaimer, current_disclaimer, new_disclaimer_version

@@ -9,8 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from store.admin import audit
-from store.admin import images as image_files
+from store import search as search_index
+from store.admin.audit import services as audit
+from store.admin.catalog import images as image_files
 from store.catalog import services as catalog
 from store.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
 from store.claims import find_claims_in
@@ -255,7 +256,6 @@ def delete_product(product_id: int, *, actor_id: int | None) -> str:
         audit.record(actor_id, "product.delete", product,
                      {"name": [product.name, None], "slug": [product.slug, None],
                       "skus": [[v.sku for v in product.variants], None]})
-        from store import search as search_index
         search_index.remove_document("product", product.id)
         db.session.delete(product)
         db.session.commit()

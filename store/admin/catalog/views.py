@@ -6,14 +6,14 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from store.admin import bp
-from store.admin import catalog as service
-from store.admin.forms import ImageForm, NewProductForm, ProductForm, VariantForm
-from store.admin.images import ImageRejected
+from store.admin.catalog import services as service
+from store.admin.catalog.forms import ImageForm, NewProductForm, ProductForm, VariantForm
+from store.admin.catalog.images import ImageRejected
 from store.catalog.services import CatalogError, MissingWarnings, NotPublishable
 from store.claims import find_claims_in
+from store.errors import render_error
 from store.extensions import db
 from store.markup import render_markdown
-from store.errors import render_error
 from store.util import int_in_range, page_number
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from store.admin import audit
+from store.admin.audit import services as audit
 from store.catalog.models import Product
 from store.claims import find_claims
 from store.extensions import db

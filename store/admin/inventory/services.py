@@ -10,8 +10,8 @@ from flask import current_app
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import joinedload
 
-from store.admin import audit
-from store.admin.models import AuditLog
+from store.admin.audit import services as audit
+from store.admin.audit.models import AuditLog
 from store.catalog.models import Product, Variant
 from store.extensions import db
 from store.inventory import services as inventory

@@ -3,7 +3,7 @@ refund.
 
 Each action is one transaction: lock the order (orders.services.begin_write + lock_order), move it with
 orders.states.transition (which writes the OrderEvent), record the audit row, commit. Refunds go through
-the payment provider (checkout.stripe_gateway.refund for Stripe orders) with an idempotency key, and the
+the payment provider (payments.stripe_gateway.refund for Stripe orders) with an idempotency key, and the
 refunded total is raised by a conditional UPDATE that can never pass paid_cents (the DB CHECK agrees).
 """
 from __future__ import annotations
@@ -15,12 +15,14 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
-from store.admin import audit
+from store.admin.audit import services as audit
 from store.extensions import db
 from store.money import format_money
 from store.orders.models import Order, Refund
+from store.safety.models import Disclaimer
 from store.db import begin_write
 from store.orders.services import lock_order, release_order_stock
+from store.payments import stripe_gateway
 from store.orders.states import LABELS, InvalidTransition, OrderState, can_transition, transition
 from store.util import date_arg, page_number
 
@@ -81,7 +83,6 @@ def order_for_admin(order_id: int) -> Order | None:
 
 
 def acknowledged_disclaimer(order: Order):
-    from store.safety.models import Disclaimer
     return db.session.get(Disclaimer, order.disclaimer_id) if order.disclaimer_id else None
 
 
@@ -186,8 +187,6 @@ def refund(order_id: int, amount_cents: int, reason: str, idempotency_key: str, 
     """Refund ``amount_cents`` of a paid order. Returns (refund, created). Submitting the same
     idempotency key again returns the first refund and changes nothing. Raises RefundError when the amount
     is not within what is left to refund, or InvalidTransition when the order cannot be refunded."""
-    from store.checkout import stripe_gateway
-
     reason = (reason or "").strip()[:300]
     key = (idempotency_key or "").strip()[:120]
     if not key:
