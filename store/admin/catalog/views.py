@@ -159,7 +159,8 @@ def product_delete(product_id: int):
     product = _load_or_404(product_id)
     name = product.name
     try:
-        outcome = service.delete_product(product.id, actor_id=current_user.id)
+        outcome = service.delete_product(product.id, actor_id=current_user.id,
+                                         upload_folder=current_app.config["UPLOAD_FOLDER"])
     except service.AdminCatalogError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.products"))
