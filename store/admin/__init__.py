@@ -6,6 +6,7 @@ views (routes on this blueprint), forms and services; ``forms.py`` here holds on
 from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
 
+from store.catalog import availability
 from store.errors import render_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", cli_group=None)
@@ -19,6 +20,15 @@ def _require_admin():
     if not current_user.is_admin:
         return render_error(403, "Not allowed", "This area is for store administrators.")
     return None
+
+
+@bp.context_processor
+def _stock_helpers() -> dict:
+    """The availability policy's low-stock rule for the back office's stock views (the shop's template globals
+    look at what a shopper can buy; the back office looks at stock whatever the product's status)."""
+    return {"low_stock_threshold": availability.low_stock_threshold,
+            "default_low_stock_threshold": availability.default_low_stock_threshold,
+            "matches_low_stock_clause": availability.matches_low_stock_clause}
 
 
 @bp.after_request

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from store import search as search_index
 from store.admin.audit import services as audit
 from store.admin.catalog import images as image_files
+from store.catalog import availability
 from store.catalog import services as catalog
 from store.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
 from store.claims import find_claims_in
@@ -73,7 +74,7 @@ class VariantData:
     option_label: str = "Standard"
     compare_at_cents: int | None = None
     weight_grams: int = 0
-    low_stock_threshold: int = 3
+    low_stock_threshold: int | None = None   # None: the store default (availability.low_stock_threshold)
     is_active: bool = True
     opening_stock: int = 0
 
@@ -91,7 +92,8 @@ class ProductFilter:
 # ------------------------------------------------------------------ reading
 
 def low_stock_condition():
-    return (Variant.on_hand - Variant.reserved) < Variant.low_stock_threshold
+    """Low stock as the availability policy defines it (active, 0 < available <= threshold)."""
+    return availability.low_stock_clause()
 
 
 def product_list_statement(f: ProductFilter):
@@ -106,8 +108,7 @@ def product_list_statement(f: ProductFilter):
     if f.status in {s.value for s in ProductStatus}:
         stmt = stmt.where(Product.status == f.status)
     if f.low_stock:
-        stmt = stmt.where(exists().where(Variant.product_id == Product.id, Variant.is_active.is_(True),
-                                         low_stock_condition()))
+        stmt = stmt.where(exists().where(Variant.product_id == Product.id, low_stock_condition()))
     return stmt.order_by(Product.name, Product.id)
 
 
