@@ -20,10 +20,10 @@ from store.db import lock_row, transaction
 from store.extensions import db
 from store.money import format_money
 from store.orders.models import Order, Refund
-from store.safety.models import Disclaimer
 from store.orders.services import release_order_stock
-from store.payments import stripe_gateway
 from store.orders.states import LABELS, InvalidTransition, OrderState, can_transition, transition
+from store.payments import stripe_gateway
+from store.safety.models import Disclaimer
 from store.util import date_arg, page_number
 
 log = logging.getLogger(__name__)
