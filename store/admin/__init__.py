@@ -1,7 +1,12 @@
-"""Back office: one blueprint, one gate. Every admin page is behind ``_require_admin``."""
+"""Back office: one blueprint, one gate. Every admin page is behind ``_require_admin``.
+
+One subpackage per domain (catalog, inventory, guides, orders, disclaimers, audit, dashboard), each with its
+views (routes on this blueprint), forms and services; ``forms.py`` here holds only the form bits they share.
+"""
 from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
 
+from store.catalog import availability
 from store.errors import render_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", cli_group=None)
@@ -17,6 +22,15 @@ def _require_admin():
     return None
 
 
+@bp.context_processor
+def _stock_helpers() -> dict:
+    """The availability policy's low-stock rule for the back office's stock views (the shop's template globals
+    look at what a shopper can buy; the back office looks at stock whatever the product's status)."""
+    return {"low_stock_threshold": availability.low_stock_threshold,
+            "default_low_stock_threshold": availability.default_low_stock_threshold,
+            "matches_low_stock_clause": availability.matches_low_stock_clause}
+
+
 @bp.after_request
 def _no_store(response):
     # Back-office pages hold private data: never cache them in shared or browser caches.
@@ -24,6 +38,12 @@ def _no_store(response):
     return response
 
 
-from store.admin import (  # noqa: E402,F401
-    cli, views, views_catalog, views_guides, views_inventory, views_orders,
-)
+# The domains attach their routes (and the inventory CLI command) to ``bp``: imported after it exists.
+from store.admin.audit import views as audit_views  # noqa: E402,F401
+from store.admin.catalog import views as catalog_views  # noqa: E402,F401
+from store.admin.dashboard import views as dashboard_views  # noqa: E402,F401
+from store.admin.disclaimers import views as disclaimer_views  # noqa: E402,F401
+from store.admin.guides import views as guide_views  # noqa: E402,F401
+from store.admin.inventory import cli as inventory_cli  # noqa: E402,F401
+from store.admin.inventory import views as inventory_views  # noqa: E402,F401
+from store.admin.orders import views as order_views  # noqa: E402,F401

@@ -96,6 +96,12 @@ def low_stock_clause():
     return (Variant.is_active.is_(True)) & (available > 0) & (available <= threshold)
 
 
+def matches_low_stock_clause(variant: Variant) -> bool:
+    """``low_stock_clause`` for one loaded variant: active and 0 < available <= its threshold, whatever its
+    product's status (the back office watches the stock of drafts too; ``is_low_stock`` is the shop's view)."""
+    return bool(variant.is_active) and status_for(variant.available, low_stock_threshold(variant)).code == "low"
+
+
 def sellable_variants(product: Product) -> list[Variant]:
     """A product's active variants, in display order (what its page and card offer)."""
     return [v for v in product.variants if v.is_active]

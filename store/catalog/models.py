@@ -118,7 +118,7 @@ class Variant(db.Model):
     # Stock: on_hand counts units in the building; reserved are promised to unpaid orders.
     on_hand: Mapped[int] = mapped_column(default=0)
     reserved: Mapped[int] = mapped_column(default=0)
-    low_stock_threshold: Mapped[int] = mapped_column(default=3)
+    low_stock_threshold: Mapped[int | None] = mapped_column(default=None)
     weight_grams: Mapped[int] = mapped_column(default=0)
     position: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True)

@@ -361,7 +361,7 @@ def send_confirmation(order: Order) -> None:
 
 def payment_mode(config) -> str | None:
     """"stripe" when both Stripe keys are set, "demo" when demo payments are allowed, else None."""
-    from store.checkout import stripe_gateway
+    from store.payments import stripe_gateway
     if stripe_gateway.is_configured(config):
         return "stripe"
     if config.get("DEMO_PAYMENTS") and not config.get("STRIPE_SECRET_KEY"):
@@ -373,7 +373,7 @@ def start_stripe_payment(order_id: int, success_url: str, cancel_url: str) -> st
     """Create (or, with the same idempotency key, fetch again) the order's Stripe Checkout Session and save
     its id. Returns the URL to send the shopper to. Raises PaymentError; the order then stays pending with
     its stock reserved until it expires."""
-    from store.checkout import stripe_gateway
+    from store.payments import stripe_gateway
 
     order = db.session.scalars(select(Order).where(Order.id == order_id)
                                .options(selectinload(Order.lines))).first()
@@ -404,7 +404,7 @@ def attach_stripe_session(order_id: int, session_id: str, expires_at) -> None:
 def confirm_stripe_return(order_id: int, session_id: str | None, actor: str) -> FulfilResult | None:
     """The shopper came back from Stripe: ask Stripe (server to server) what happened and fulfil from
     that answer. The session id in the URL is only a hint; it must be this order's session."""
-    from store.checkout import stripe_gateway
+    from store.payments import stripe_gateway
 
     order = db.session.get(Order, order_id)
     if order is None or order.state != OrderState.PENDING_PAYMENT or not session_id:

@@ -6,12 +6,13 @@ import logging
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from store.checkout import bp, services, stripe_gateway
+from store.checkout import bp, services
 from wtforms.fields.choices import SelectChoice
 
 from store.checkout.forms import CheckoutForm, int_or_none
 from store.checkout.services import CheckoutError, OutOfStock, ShippingAddress, StaleAcknowledgment
-from store.checkout.stripe_gateway import PaymentError, WebhookSignatureError
+from store.payments import stripe_gateway
+from store.payments.stripe_gateway import PaymentError, WebhookSignatureError
 from store.checkout.webhooks import handle_event
 from store.extensions import csrf, db
 from store.orders import services as orders

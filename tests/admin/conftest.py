@@ -43,7 +43,7 @@ def png_bytes(size=(900, 700), color=(200, 120, 60)) -> bytes:
 def audit_rows(db, action=None):
     from sqlalchemy import select
 
-    from store.admin.models import AuditLog
+    from store.admin.audit.models import AuditLog
     stmt = select(AuditLog).order_by(AuditLog.id)
     if action:
         stmt = stmt.where(AuditLog.action == action)

@@ -30,7 +30,7 @@ def test_admin_posts_without_the_csrf_token_are_refused(app, db, admin_client):
 def test_concurrent_refunds_never_exceed_the_amount_paid(app, db, shop):
     """Eight admins refund $20.00 of a $29.95 order at the same moment, each with its own key: exactly one
     succeeds; the order's refunded total and the refund rows agree."""
-    from store.admin import orders as admin_orders
+    from store.admin.orders import services as admin_orders
     order_id = _paid(app, shop.roller)
     results: list[str] = []
     barrier = threading.Barrier(8)

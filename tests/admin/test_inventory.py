@@ -64,7 +64,7 @@ def test_history_is_paginated(app, db, admin_client):
 def test_on_hand_always_equals_the_ledger_after_random_orders_cancellations_and_adjustments(app, db):
     """Random sequences of order placement (reserve), payment (consume), cancellation (release) and admin
     adjustments: after every step, on_hand and reserved equal the ledger sums, and never go negative."""
-    from store.admin import inventory as admin_inventory
+    from store.admin.inventory import services as admin_inventory
     make_disclaimers()
     product = make_product("Ledger", variants=[{"sku": f"LG-{n}", "on_hand": 8} for n in range(3)])
     db.session.commit()

@@ -124,7 +124,7 @@ def test_partial_refunds_add_up_and_can_never_exceed_what_was_paid(app, db, admi
 
 
 def test_refund_service_guard_holds_even_if_the_form_is_bypassed(app, db, shop):
-    from store.admin import orders as admin_orders
+    from store.admin.orders import services as admin_orders
     order_id = _paid(app, shop.roller)
     import pytest
     with pytest.raises(admin_orders.RefundError):
@@ -168,7 +168,7 @@ def test_dashboard_figures_come_from_paid_orders_minus_refunds(app, db, admin_cl
     first = _paid(app, shop.roller)                 # 2995
     _paid(app, shop.oil_large)                      # 2600 + 595 = 3195
     _pending(app, shop.oil_small)                   # not paid: not counted
-    from store.admin import orders as admin_orders
+    from store.admin.orders import services as admin_orders
     admin_orders.refund(first, 995, "", "d1", actor_id=None)
     html = admin_client.get("/admin/").get_data(as_text=True)
     today = html.split('data-period="1"')[1].split("</div>")[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from store.admin.models import AuditLog
+from store.admin.audit.models import AuditLog
 from store.catalog.models import Product, Variant
 from tests.admin.conftest import audit_rows
 from tests.factories import make_category, make_disclaimers, make_product

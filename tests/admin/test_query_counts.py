@@ -29,7 +29,7 @@ def test_product_list_query_count_does_not_grow_with_products(app, db, admin_cli
 
 
 def test_dashboard_and_audit_query_counts_are_fixed(app, db, admin_client, count_queries, shop):
-    from store.admin import audit
+    from store.admin.audit import services as audit
     from tests.admin.test_orders import _paid
     for n in range(4):
         _paid(app, shop.roller, email=f"buyer{n}@example.com")

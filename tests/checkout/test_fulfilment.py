@@ -4,7 +4,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from store.catalog.models import Variant
-from store.checkout import services, stripe_gateway
+from store.checkout import services
+from store.payments import stripe_gateway
 from store.checkout.services import PaymentData
 from store.extensions import db
 from store.inventory.services import ledger_totals

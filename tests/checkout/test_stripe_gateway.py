@@ -5,8 +5,9 @@ import pytest
 import stripe
 
 from store.catalog.models import Variant
-from store.checkout import services, stripe_gateway
-from store.checkout.stripe_gateway import PaymentError
+from store.checkout import services
+from store.payments import stripe_gateway
+from store.payments.stripe_gateway import PaymentError
 from store.extensions import db
 from store.orders.models import Order
 from tests.checkout.helpers import place
@@ -149,4 +150,4 @@ def test_only_the_gateway_imports_stripe():
     importers = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
                        if any(line.strip().startswith(("import stripe", "from stripe"))
                               for line in p.read_text().splitlines()))
-    assert importers == ["checkout/stripe_gateway.py"]
+    assert importers == ["payments/stripe_gateway.py"]

@@ -10,9 +10,10 @@ from flask import current_app
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import joinedload
 
-from store.admin import audit
-from store.admin.models import AuditLog
+from store.admin.audit import services as audit
+from store.admin.audit.models import AuditLog
 from store.catalog.models import Product, Variant
+from store.db import lock_row, transaction
 from store.extensions import db
 from store.inventory import services as inventory
 from store.inventory.models import MovementKind, StockMovement
@@ -32,10 +33,11 @@ def adjust_stock(variant_id: int, reason: str, quantity: int, note: str, *, acto
     if reason not in ADJUST_REASONS:
         raise inventory.InvalidAdjustment("Choose a reason for the adjustment.")
     kind, _label, sign = ADJUST_REASONS[reason]
-    try:
-        before = db.session.scalar(select(Variant.on_hand).where(Variant.id == variant_id))
-        if before is None:
+    with transaction(write=True):
+        variant = lock_row(Variant, variant_id)
+        if variant is None:
             raise inventory.InvalidAdjustment("That variant no longer exists.")
+        before = variant.on_hand
         if sign == 0:
             delta = inventory.set_on_hand(variant_id, quantity, kind=kind, actor_id=actor_id, note=note)
             if delta == 0:
@@ -47,11 +49,7 @@ def adjust_stock(variant_id: int, reason: str, quantity: int, note: str, *, acto
             inventory.adjust(variant_id, delta, kind, actor_id=actor_id, note=note)
         audit.record(actor_id, "stock.adjust", ("variant", variant_id), {"on_hand": [before, before + delta]},
                      reason=f"{reason}: {note}".strip(": "))
-        db.session.commit()
-        return delta
-    except Exception:
-        db.session.rollback()
-        raise
+    return delta
 
 
 def history_statement(variant_id: int):
@@ -239,48 +237,46 @@ def apply_import(rows: list[ImportRow], *, actor_id: int | None, source: str = "
     corrections. ``progress(n)`` is called after each batch with the number of rows done."""
     result = ImportResult(rows=len(rows))
     try:
-        for batch in _chunks(rows, batch_size):
-            ids = [r.variant_id for r in batch]
-            current = {vid: (price, compare_at, on_hand) for vid, price, compare_at, on_hand in db.session.execute(
-                select(Variant.id, Variant.price_cents, Variant.compare_at_cents, Variant.on_hand)
-                .where(Variant.id.in_(ids)).with_for_update())}
-            price_updates, audit_rows, stock_deltas = [], [], []
-            for row in batch:
-                price, compare_at, on_hand = current[row.variant_id]
-                changes = {}
-                if price != row.price_cents:
-                    changes["price_cents"] = [price, row.price_cents]
-                if compare_at != row.compare_at_cents:
-                    changes["compare_at_cents"] = [compare_at, row.compare_at_cents]
-                if changes:
-                    price_updates.append({"id": row.variant_id, "price_cents": row.price_cents,
-                                          "compare_at_cents": row.compare_at_cents})
-                    audit_rows.append({"actor_id": actor_id, "action": "variant.price", "object_type": "variant",
-                                       "object_id": str(row.variant_id), "changes": changes,
-                                       "reason": f"{source}, line {row.line}"[:500]})
-                if on_hand != row.on_hand:
-                    stock_deltas.append((row.variant_id, row.on_hand - on_hand, f"{source}, line {row.line}"))
-            if price_updates:
-                db.session.execute(update(Variant), price_updates)
-                db.session.execute(insert(AuditLog), audit_rows)
-                result.price_changes += len(price_updates)
-            if stock_deltas:
-                inventory.adjust_many(stock_deltas, MovementKind.COUNT, actor_id=actor_id)
-                result.stock_changes += len(stock_deltas)
-            db.session.flush()
-            if progress:
-                progress(len(batch))
-        audit.record(actor_id, "inventory.import", ("inventory", "csv"),
-                     {"rows": [None, result.rows], "price_changes": [None, result.price_changes],
-                      "stock_changes": [None, result.stock_changes]}, reason=source)
-        db.session.commit()
-        return result
+        with transaction(write=True):
+            for batch in _chunks(rows, batch_size):
+                ids = [r.variant_id for r in batch]
+                current = {vid: (price, compare_at, on_hand)
+                           for vid, price, compare_at, on_hand in db.session.execute(
+                               select(Variant.id, Variant.price_cents, Variant.compare_at_cents, Variant.on_hand)
+                               .where(Variant.id.in_(ids)).with_for_update())}
+                price_updates, audit_rows, stock_deltas = [], [], []
+                for row in batch:
+                    price, compare_at, on_hand = current[row.variant_id]
+                    changes = {}
+                    if price != row.price_cents:
+                        changes["price_cents"] = [price, row.price_cents]
+                    if compare_at != row.compare_at_cents:
+                        changes["compare_at_cents"] = [compare_at, row.compare_at_cents]
+                    if changes:
+                        price_updates.append({"id": row.variant_id, "price_cents": row.price_cents,
+                                              "compare_at_cents": row.compare_at_cents})
+                        audit_rows.append({"actor_id": actor_id, "action": "variant.price",
+                                           "object_type": "variant", "object_id": str(row.variant_id),
+                                           "changes": changes, "reason": f"{source}, line {row.line}"[:500]})
+                    if on_hand != row.on_hand:
+                        stock_deltas.append((row.variant_id, row.on_hand - on_hand,
+                                             f"{source}, line {row.line}"))
+                if price_updates:
+                    db.session.execute(update(Variant), price_updates)
+                    db.session.execute(insert(AuditLog), audit_rows)
+                    result.price_changes += len(price_updates)
+                if stock_deltas:
+                    inventory.adjust_many(stock_deltas, MovementKind.COUNT, actor_id=actor_id)
+                    result.stock_changes += len(stock_deltas)
+                db.session.flush()
+                if progress:
+                    progress(len(batch))
+            audit.record(actor_id, "inventory.import", ("inventory", "csv"),
+                         {"rows": [None, result.rows], "price_changes": [None, result.price_changes],
+                          "stock_changes": [None, result.stock_changes]}, reason=source)
     except inventory.InvalidAdjustment as exc:
-        db.session.rollback()
         raise ImportRejected([RowError(0, f"{exc} (stock changed while importing; nothing was changed)")]) from exc
-    except Exception:
-        db.session.rollback()
-        raise
+    return result
 
 
 def import_csv(data: bytes, *, actor_id: int | None, source: str = "CSV import", progress=None) -> ImportResult:

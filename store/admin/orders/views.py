@@ -7,10 +7,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from store.admin import bp
-from store.admin import orders as service
-from store.admin.forms import CancelForm, DeliverForm, RefundForm, ShipForm
+from store.admin.orders import services as service
+from store.admin.orders.forms import CancelForm, DeliverForm, RefundForm, ShipForm
 from store.extensions import db
 from store.orders.states import LABELS, InvalidTransition
+from store.payments.stripe_gateway import PaymentError
 
 
 @bp.get("/orders")
@@ -89,7 +90,6 @@ def order_cancel(order_id: int):
 
 @bp.post("/orders/<int:order_id>/refund")
 def order_refund(order_id: int):
-    from store.checkout.stripe_gateway import PaymentError
     form = RefundForm()
     if not form.validate_on_submit():
         return _detail(order_id, refund_form=form, status=400)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from store.admin import bp
+from store.admin.inventory import services as admin_inventory
 
 
 @bp.cli.command("import-inventory")
@@ -12,8 +13,6 @@ from store.admin import bp
 def import_inventory(csv_file, batch_size: int) -> None:
     """Import prices and stock (columns sku, price, compare_at, on_hand). All rows are checked first;
     nothing changes unless every row is valid. Stock changes are written to the ledger as count corrections."""
-    from store.admin import inventory as admin_inventory
-
     data = csv_file.read()
     name = getattr(csv_file, "name", "file")
     click.echo(f"Checking {name}…")

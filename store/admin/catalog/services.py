@@ -1,5 +1,6 @@
 """Back-office catalog use cases: products, variants, images. Each function is one transaction
-(committed here), audited, and calls the catalog's own rules (set_status, set_description, reindex)."""
+(``store.db.transaction``: committed here, rolled back on any error), audited, and calls the catalog's own
+rules (set_status, set_description, reindex)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,11 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from store.admin import audit
-from store.admin import images as image_files
+from store import search as search_index
+from store.admin.audit import services as audit
+from store.admin.catalog import images as image_files
+from store.catalog import availability
 from store.catalog import services as catalog
 from store.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
 from store.claims import find_claims_in
+from store.db import transaction
 from store.extensions import db
 from store.inventory import services as inventory
 from store.inventory.models import MovementKind
@@ -70,7 +74,7 @@ class VariantData:
     option_label: str = "Standard"
     compare_at_cents: int | None = None
     weight_grams: int = 0
-    low_stock_threshold: int = 3
+    low_stock_threshold: int | None = None   # None: the store default (availability.low_stock_threshold)
     is_active: bool = True
     opening_stock: int = 0
 
@@ -88,7 +92,8 @@ class ProductFilter:
 # ------------------------------------------------------------------ reading
 
 def low_stock_condition():
-    return (Variant.on_hand - Variant.reserved) < Variant.low_stock_threshold
+    """Low stock as the availability policy defines it (active, 0 < available <= threshold)."""
+    return availability.low_stock_clause()
 
 
 def product_list_statement(f: ProductFilter):
@@ -103,8 +108,7 @@ def product_list_statement(f: ProductFilter):
     if f.status in {s.value for s in ProductStatus}:
         stmt = stmt.where(Product.status == f.status)
     if f.low_stock:
-        stmt = stmt.where(exists().where(Variant.product_id == Product.id, Variant.is_active.is_(True),
-                                         low_stock_condition()))
+        stmt = stmt.where(exists().where(Variant.product_id == Product.id, low_stock_condition()))
     return stmt.order_by(Product.name, Product.id)
 
 
@@ -170,7 +174,7 @@ def _sku_taken(sku: str, exclude_variant_id: int | None = None) -> bool:
 
 def create_product(data: ProductData, variant: VariantData | None, *, actor_id: int | None,
                    claims_override_reason: str = "") -> Product:
-    try:
+    with transaction():
         found = _check_claims({}, data, claims_override_reason)
         if variant is not None and _sku_taken(variant.sku):
             raise DuplicateSku(f"SKU {variant.sku} is already used by another variant.")
@@ -195,11 +199,7 @@ def create_product(data: ProductData, variant: VariantData | None, *, actor_id: 
             audit.record(actor_id, "variant.create", v, {f: [None, getattr(v, f)] for f in VARIANT_FIELDS})
         db.session.flush()
         catalog.reindex_product(product)
-        db.session.commit()
-        return product
-    except Exception:
-        db.session.rollback()
-        raise
+    return product
 
 
 def update_product(product_id: int, expected_version: int, data: ProductData, *, actor_id: int | None,
@@ -207,38 +207,35 @@ def update_product(product_id: int, expected_version: int, data: ProductData, *,
     """Save an edit made on a form opened at ``expected_version``; refuse (StaleEdit) if the product
     changed since. The version check is repeated by the database (version_id_col) at flush time."""
     try:
-        product = get_product_for_edit(product_id)
-        if product is None:
-            raise AdminCatalogError("That product no longer exists.")
-        if product.version != expected_version:
-            raise StaleEdit()
-        before = audit.snapshot(product, PRODUCT_FIELDS)
-        found = _check_claims(before, data, claims_override_reason)
-        _apply_product(product, data)
-        if data.slug and slugify(data.slug) != product.slug:
-            product.slug = _unique_slug(data.slug, exclude_id=product.id)
-        catalog.set_status(product, data.status)   # re-checks warnings/variants/images when active
-        changes = audit.diff(before, audit.snapshot(product, PRODUCT_FIELDS))
-        if found:
-            changes.update(_claims_changes(found))
-        if changes:
-            audit.record(actor_id, "product.update", product, changes,
-                         reason=claims_override_reason if found else "")
-        db.session.flush()
-        catalog.reindex_product(product)
-        db.session.commit()
-        return product
+        with transaction():
+            product = get_product_for_edit(product_id)
+            if product is None:
+                raise AdminCatalogError("That product no longer exists.")
+            if product.version != expected_version:
+                raise StaleEdit()
+            before = audit.snapshot(product, PRODUCT_FIELDS)
+            found = _check_claims(before, data, claims_override_reason)
+            _apply_product(product, data)
+            if data.slug and slugify(data.slug) != product.slug:
+                product.slug = _unique_slug(data.slug, exclude_id=product.id)
+            catalog.set_status(product, data.status)   # re-checks warnings/variants/images when active
+            changes = audit.diff(before, audit.snapshot(product, PRODUCT_FIELDS))
+            if found:
+                changes.update(_claims_changes(found))
+            if changes:
+                audit.record(actor_id, "product.update", product, changes,
+                             reason=claims_override_reason if found else "")
+            db.session.flush()
+            catalog.reindex_product(product)
     except StaleDataError as exc:
-        db.session.rollback()
         raise StaleEdit() from exc
-    except Exception:
-        db.session.rollback()
-        raise
+    return product
 
 
-def delete_product(product_id: int, *, actor_id: int | None) -> str:
-    """Delete a product, or archive it when orders refer to it. Returns "deleted" or "archived"."""
-    try:
+def delete_product(product_id: int, *, actor_id: int | None, upload_folder: str) -> str:
+    """Delete a product, or archive it when orders refer to it. Returns "deleted" or "archived".
+    The picture files of a deleted product are removed after the commit."""
+    with transaction():
         product = get_product_for_edit(product_id)
         if product is None:
             raise AdminCatalogError("That product no longer exists.")
@@ -249,22 +246,15 @@ def delete_product(product_id: int, *, actor_id: int | None) -> str:
                          reason="Referenced by orders: archived instead of deleted")
             db.session.flush()
             catalog.reindex_product(product)
-            db.session.commit()
             return "archived"
         paths = [p for img in product.images for p in (img.path, img.thumb_path)]
         audit.record(actor_id, "product.delete", product,
                      {"name": [product.name, None], "slug": [product.slug, None],
                       "skus": [[v.sku for v in product.variants], None]})
-        from store import search as search_index
         search_index.remove_document("product", product.id)
         db.session.delete(product)
-        db.session.commit()
-        from flask import current_app
-        image_files.delete_files(paths, current_app.config["UPLOAD_FOLDER"])
-        return "deleted"
-    except Exception:
-        db.session.rollback()
-        raise
+    image_files.delete_files(paths, upload_folder)
+    return "deleted"
 
 
 # ------------------------------------------------------------------ variants
@@ -278,60 +268,53 @@ def _new_variant(data: VariantData, position: int) -> Variant:
 
 def add_variant(product_id: int, data: VariantData, *, actor_id: int | None) -> Variant:
     try:
-        product = get_product_for_edit(product_id)
-        if product is None:
-            raise AdminCatalogError("That product no longer exists.")
-        if _sku_taken(data.sku):
-            raise DuplicateSku(f"SKU {data.sku} is already used by another variant.")
-        variant = _new_variant(data, position=max((v.position for v in product.variants), default=-1) + 1)
-        product.variants.append(variant)
-        db.session.flush()
-        if data.opening_stock:
-            inventory.adjust(variant.id, data.opening_stock, MovementKind.INITIAL, actor_id=actor_id,
-                             note="Opening stock")
-        audit.record(actor_id, "variant.create", variant, {f: [None, getattr(variant, f)] for f in VARIANT_FIELDS})
-        catalog.reindex_product(product)
-        db.session.commit()
-        return variant
+        with transaction():
+            product = get_product_for_edit(product_id)
+            if product is None:
+                raise AdminCatalogError("That product no longer exists.")
+            if _sku_taken(data.sku):
+                raise DuplicateSku(f"SKU {data.sku} is already used by another variant.")
+            variant = _new_variant(data, position=max((v.position for v in product.variants), default=-1) + 1)
+            product.variants.append(variant)
+            db.session.flush()
+            if data.opening_stock:
+                inventory.adjust(variant.id, data.opening_stock, MovementKind.INITIAL, actor_id=actor_id,
+                                 note="Opening stock")
+            audit.record(actor_id, "variant.create", variant,
+                         {f: [None, getattr(variant, f)] for f in VARIANT_FIELDS})
+            catalog.reindex_product(product)
     except IntegrityError as exc:
-        db.session.rollback()
         raise DuplicateSku(f"SKU {data.sku} is already used by another variant.") from exc
-    except Exception:
-        db.session.rollback()
-        raise
+    return variant
 
 
 def update_variant(variant_id: int, data: VariantData, *, actor_id: int | None) -> Variant:
     try:
-        variant = db.session.get(Variant, variant_id)
-        if variant is None:
-            raise AdminCatalogError("That variant no longer exists.")
-        if data.sku.strip().lower() != variant.sku.lower() and _sku_taken(data.sku, variant.id):
-            raise DuplicateSku(f"SKU {data.sku} is already used by another variant.")
-        before = audit.snapshot(variant, VARIANT_FIELDS)
-        variant.sku = data.sku.strip()
-        variant.option_label = data.option_label.strip() or "Standard"
-        variant.price_cents = data.price_cents
-        variant.compare_at_cents = data.compare_at_cents
-        variant.weight_grams = data.weight_grams
-        variant.low_stock_threshold = data.low_stock_threshold
-        variant.is_active = data.is_active
-        product = variant.product
-        if product.status == ProductStatus.ACTIVE:
-            catalog.set_status(product, ProductStatus.ACTIVE)  # still publishable with this change?
-        changes = audit.diff(before, audit.snapshot(variant, VARIANT_FIELDS))
-        if changes:
-            audit.record(actor_id, "variant.update", variant, changes)
-        db.session.flush()
-        catalog.reindex_product(product)
-        db.session.commit()
-        return variant
+        with transaction():
+            variant = db.session.get(Variant, variant_id)
+            if variant is None:
+                raise AdminCatalogError("That variant no longer exists.")
+            if data.sku.strip().lower() != variant.sku.lower() and _sku_taken(data.sku, variant.id):
+                raise DuplicateSku(f"SKU {data.sku} is already used by another variant.")
+            before = audit.snapshot(variant, VARIANT_FIELDS)
+            variant.sku = data.sku.strip()
+            variant.option_label = data.option_label.strip() or "Standard"
+            variant.price_cents = data.price_cents
+            variant.compare_at_cents = data.compare_at_cents
+            variant.weight_grams = data.weight_grams
+            variant.low_stock_threshold = data.low_stock_threshold
+            variant.is_active = data.is_active
+            product = variant.product
+            if product.status == ProductStatus.ACTIVE:
+                catalog.set_status(product, ProductStatus.ACTIVE)  # still publishable with this change?
+            changes = audit.diff(before, audit.snapshot(variant, VARIANT_FIELDS))
+            if changes:
+                audit.record(actor_id, "variant.update", variant, changes)
+            db.session.flush()
+            catalog.reindex_product(product)
     except IntegrityError as exc:
-        db.session.rollback()
         raise DuplicateSku(f"SKU {data.sku} is already used by another variant.") from exc
-    except Exception:
-        db.session.rollback()
-        raise
+    return variant
 
 
 # ------------------------------------------------------------------ images
@@ -346,23 +329,23 @@ def add_image(product_id: int, *, filename: str, mimetype: str, data: bytes, alt
         raise AdminCatalogError("That product no longer exists.")
     stored = image_files.store_upload(filename, mimetype, data, upload_folder, max_bytes)
     try:
-        image = ProductImage(path=stored.path, thumb_path=stored.thumb_path, alt_text=alt_text[:300],
-                             width=stored.width, height=stored.height,
-                             position=max((i.position for i in product.images), default=-1) + 1)
-        product.images.append(image)
-        db.session.flush()
-        audit.record(actor_id, "image.add", image, {"path": [None, image.path], "alt_text": [None, image.alt_text],
-                                                    "product_id": [None, product.id]})
-        db.session.commit()
-        return image
+        with transaction():
+            image = ProductImage(path=stored.path, thumb_path=stored.thumb_path, alt_text=alt_text[:300],
+                                 width=stored.width, height=stored.height,
+                                 position=max((i.position for i in product.images), default=-1) + 1)
+            product.images.append(image)
+            db.session.flush()
+            audit.record(actor_id, "image.add", image, {"path": [None, image.path],
+                                                        "alt_text": [None, image.alt_text],
+                                                        "product_id": [None, product.id]})
     except Exception:
-        db.session.rollback()
-        image_files.delete_files([stored.path, stored.thumb_path], upload_folder)
+        image_files.delete_files([stored.path, stored.thumb_path], upload_folder)  # nothing refers to them
         raise
+    return image
 
 
 def move_image(product_id: int, image_id: int, direction: str, *, actor_id: int | None) -> None:
-    try:
+    with transaction():
         product = get_product_for_edit(product_id)
         if product is None:
             raise AdminCatalogError("That product no longer exists.")
@@ -378,14 +361,10 @@ def move_image(product_id: int, image_id: int, direction: str, *, actor_id: int 
         for position, image in enumerate(ordered):
             image.position = position
         audit.record(actor_id, "image.reorder", product, {"image_order": [before, [i.id for i in ordered]]})
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
 
 
 def delete_image(product_id: int, image_id: int, *, actor_id: int | None, upload_folder: str) -> None:
-    try:
+    with transaction():
         product = get_product_for_edit(product_id)
         image = next((i for i in (product.images if product else []) if i.id == image_id), None)
         if image is None:
@@ -397,8 +376,4 @@ def delete_image(product_id: int, image_id: int, *, actor_id: int | None, upload
         audit.record(actor_id, "image.delete", image, {"path": [image.path, None], "alt_text": [image.alt_text, None],
                                                        "product_id": [product.id, None]})
         product.images.remove(image)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     image_files.delete_files(paths, upload_folder)

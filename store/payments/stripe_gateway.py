@@ -1,4 +1,4 @@
-"""Stripe: the only module that imports ``stripe``.
+"""Stripe: the only module that imports ``stripe`` (line item names come from the availability policy).
 
 A ``stripe.StripeClient`` is built per call from the app config (API key, optional STRIPE_API_BASE such as
 a stripe-mock server) instead of mutating the library's globals. Tests replace only the HTTP layer by
@@ -12,10 +12,10 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-
 import stripe
 from flask import current_app
 
+from store.catalog import availability
 from store.orders.models import Order
 from store.util import utcnow
 
@@ -76,12 +76,6 @@ def session_expiry(order: Order, now: datetime | None = None) -> datetime:
     return min(max(wanted, lowest), highest).replace(microsecond=0)
 
 
-def line_item_name(product_name: str, variant_label: str) -> str:
-    if variant_label and variant_label.lower() != "standard":
-        return f"{product_name} ({variant_label})"
-    return product_name
-
-
 def checkout_session_params(order: Order, success_url: str, cancel_url: str, expires_at: datetime) -> dict:
     currency = order.currency.lower()
     return {
@@ -91,7 +85,7 @@ def checkout_session_params(order: Order, success_url: str, cancel_url: str, exp
                 "price_data": {
                     "currency": currency,
                     "unit_amount": int(line.unit_price_cents),
-                    "product_data": {"name": line_item_name(line.product_name, line.variant_label)},
+                    "product_data": {"name": availability.name_for(line.product_name, line.variant_label)},
                 },
                 "quantity": int(line.quantity),
             }

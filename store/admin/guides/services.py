@@ -6,9 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from store.admin import audit
+from store.admin.audit import services as audit
 from store.catalog.models import Product
 from store.claims import find_claims
+from store.db import transaction
 from store.extensions import db
 from store.guides import services as guides
 from store.guides.models import Guide, GuideStep
@@ -63,35 +64,31 @@ def claims_flags(data: guides.GuideData) -> list[tuple[str, object]]:
 def save(data: guides.GuideData, *, guide_id: int | None, expected_version: int | None,
          actor_id: int | None) -> Guide:
     try:
-        guide = None
-        before: dict = {}
-        if guide_id is not None:
-            guide = guide_for_edit(guide_id)
-            if guide is None:
-                raise guides.GuideError("That guide no longer exists.")
-            if guide.version != expected_version:
-                raise StaleGuide()
-            before = _summary(guide)
-        guide = guides.save_guide(data, guide, commit=False)
-        after = _summary(guide)
-        changes = audit.diff(before, after) if before else {k: [None, v] for k, v in after.items()}
-        flags = sorted({m.phrase.lower() for _, m in claims_flags(data)})
-        if flags:
-            changes["claims_flags"] = [None, flags]
-        if changes:
-            audit.record(actor_id, "guide.update" if before else "guide.create", guide, changes)
-        db.session.commit()
-        return guide
+        with transaction():
+            guide = None
+            before: dict = {}
+            if guide_id is not None:
+                guide = guide_for_edit(guide_id)
+                if guide is None:
+                    raise guides.GuideError("That guide no longer exists.")
+                if guide.version != expected_version:
+                    raise StaleGuide()
+                before = _summary(guide)
+            guide = guides.save_guide(data, guide, commit=False)
+            after = _summary(guide)
+            changes = audit.diff(before, after) if before else {k: [None, v] for k, v in after.items()}
+            flags = sorted({m.phrase.lower() for _, m in claims_flags(data)})
+            if flags:
+                changes["claims_flags"] = [None, flags]
+            if changes:
+                audit.record(actor_id, "guide.update" if before else "guide.create", guide, changes)
     except StaleDataError as exc:
-        db.session.rollback()
         raise StaleGuide() from exc
-    except Exception:
-        db.session.rollback()
-        raise
+    return guide
 
 
 def set_published(guide_id: int, publish: bool, *, actor_id: int | None) -> Guide:
-    try:
+    with transaction():
         guide = guide_for_edit(guide_id)
         if guide is None:
             raise guides.GuideError("That guide no longer exists.")
@@ -102,8 +99,4 @@ def set_published(guide_id: int, publish: bool, *, actor_id: int | None) -> Guid
             guides.unpublish(guide, commit=False)
         audit.record(actor_id, "guide.publish" if publish else "guide.unpublish", guide,
                      {"status": [before, guide.status]})
-        db.session.commit()
-        return guide
-    except Exception:
-        db.session.rollback()
-        raise
+    return guide

@@ -1,7 +1,8 @@
 """Disclaimer versions from the back office: every save is a new version, audited in the same transaction."""
 from __future__ import annotations
 
-from store.admin import audit
+from store.admin.audit import services as audit
+from store.db import transaction
 from store.extensions import db
 from store.safety.models import Disclaimer, DisclaimerKind
 from store.safety.services import MissingDisclaimer, current_disclaimer, new_disclaimer_version
@@ -15,7 +16,7 @@ def current_or_none(kind: DisclaimerKind) -> Disclaimer | None:
 
 
 def save_disclaimer(kind: DisclaimerKind, title: str, body: str, *, actor_id: int | None) -> Disclaimer:
-    try:
+    with transaction():
         previous = current_or_none(kind)
         disclaimer = new_disclaimer_version(kind, title, body, actor_id, commit=False)
         db.session.flush()
@@ -24,8 +25,4 @@ def save_disclaimer(kind: DisclaimerKind, title: str, body: str, *, actor_id: in
             "title": [previous.title if previous else None, disclaimer.title],
             "body": [previous.body if previous else None, disclaimer.body],
         })
-        db.session.commit()
-        return disclaimer
-    except Exception:
-        db.session.rollback()
-        raise
+    return disclaimer

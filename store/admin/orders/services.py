@@ -1,9 +1,9 @@
 """Back-office order actions, only as the state machine allows: ship, mark delivered, cancel (releases stock),
 refund.
 
-Each action is one transaction: lock the order (orders.services.begin_write + lock_order), move it with
+Each action is one transaction: lock the order (``transaction(write=True)`` + ``lock_row``), move it with
 orders.states.transition (which writes the OrderEvent), record the audit row, commit. Refunds go through
-the payment provider (checkout.stripe_gateway.refund for Stripe orders) with an idempotency key, and the
+the payment provider (payments.stripe_gateway.refund for Stripe orders) with an idempotency key, and the
 refunded total is raised by a conditional UPDATE that can never pass paid_cents (the DB CHECK agrees).
 """
 from __future__ import annotations
@@ -15,13 +15,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
-from store.admin import audit
+from store.admin.audit import services as audit
+from store.db import lock_row, transaction
 from store.extensions import db
 from store.money import format_money
 from store.orders.models import Order, Refund
-from store.db import begin_write
-from store.orders.services import lock_order, release_order_stock
+from store.orders.services import release_order_stock
 from store.orders.states import LABELS, InvalidTransition, OrderState, can_transition, transition
+from store.payments import stripe_gateway
+from store.safety.models import Disclaimer
 from store.util import date_arg, page_number
 
 log = logging.getLogger(__name__)
@@ -81,7 +83,6 @@ def order_for_admin(order_id: int) -> Order | None:
 
 
 def acknowledged_disclaimer(order: Order):
-    from store.safety.models import Disclaimer
     return db.session.get(Disclaimer, order.disclaimer_id) if order.disclaimer_id else None
 
 
@@ -110,8 +111,8 @@ def allowed_actions(order: Order) -> AllowedActions:
 # ------------------------------------------------------------------ actions
 
 def _locked(order_id: int) -> Order:
-    begin_write()
-    order = lock_order(order_id)
+    """The order, locked for this transaction (opened with ``transaction(write=True)``)."""
+    order = lock_row(Order, order_id)
     if order is None:
         raise OrderActionError("That order no longer exists.")
     return order
@@ -121,23 +122,19 @@ def mark_shipped(order_id: int, carrier: str, tracking_number: str, *, actor_id:
     carrier, tracking_number = (carrier or "").strip()[:80], (tracking_number or "").strip()[:120]
     if not carrier or not tracking_number:
         raise OrderActionError("Enter the carrier and the tracking number.")
-    try:
+    with transaction(write=True):
         order = _locked(order_id)
         before = {"state": order.state, "carrier": order.carrier, "tracking_number": order.tracking_number}
         transition(order, OrderState.SHIPPED, actor_label(actor_id), f"Shipped with {carrier}, tracking {tracking_number}")
         order.carrier, order.tracking_number = carrier, tracking_number
         audit.record(actor_id, "order.ship", order, audit.diff(before, {
             "state": order.state, "carrier": carrier, "tracking_number": tracking_number}))
-        db.session.commit()
-        return order
-    except Exception:
-        db.session.rollback()
-        raise
+    return order
 
 
 def mark_delivered(order_id: int, *, actor_id: int | None) -> Order:
     """Record that a shipped order arrived. Any other state is refused with a clear message, changing nothing."""
-    try:
+    with transaction(write=True):
         order = _locked(order_id)
         if not can_transition(order.state, OrderState.DELIVERED):
             state = LABELS.get(OrderState(order.state), order.state).lower()
@@ -146,11 +143,7 @@ def mark_delivered(order_id: int, *, actor_id: int | None) -> Order:
         before = order.state
         transition(order, OrderState.DELIVERED, actor_label(actor_id), "Marked as delivered")
         audit.record(actor_id, "order.deliver", order, {"state": [before, order.state]})
-        db.session.commit()
-        return order
-    except Exception:
-        db.session.rollback()
-        raise
+    return order
 
 
 def send_shipping_email(order: Order) -> bool:
@@ -168,17 +161,13 @@ def cancel(order_id: int, note: str, *, actor_id: int | None) -> Order:
     """Cancel an unpaid order and release its reserved stock (the state machine refuses paid orders:
     those are refunded instead)."""
     note = (note or "").strip()[:300] or "Cancelled by the shop"
-    try:
+    with transaction(write=True):
         order = _locked(order_id)
         before = order.state
         transition(order, OrderState.CANCELLED, actor_label(actor_id), note)
         release_order_stock(order, note)
         audit.record(actor_id, "order.cancel", order, {"state": [before, order.state]}, reason=note)
-        db.session.commit()
-        return order
-    except Exception:
-        db.session.rollback()
-        raise
+    return order
 
 
 def refund(order_id: int, amount_cents: int, reason: str, idempotency_key: str, *,
@@ -186,59 +175,59 @@ def refund(order_id: int, amount_cents: int, reason: str, idempotency_key: str, 
     """Refund ``amount_cents`` of a paid order. Returns (refund, created). Submitting the same
     idempotency key again returns the first refund and changes nothing. Raises RefundError when the amount
     is not within what is left to refund, or InvalidTransition when the order cannot be refunded."""
-    from store.checkout import stripe_gateway
-
     reason = (reason or "").strip()[:300]
     key = (idempotency_key or "").strip()[:120]
     if not key:
         raise RefundError("The refund form is missing its one-time key; reload the page and try again.")
     if not isinstance(amount_cents, int) or amount_cents <= 0:
         raise RefundError("Enter an amount to refund, more than 0.")
-    try:
+    with transaction(write=True):
         order = _locked(order_id)
         existing = db.session.scalar(select(Refund).where(Refund.idempotency_key == key))
-        if existing is not None:
-            db.session.rollback()
-            if existing.order_id != order_id:
-                raise RefundError("That refund key belongs to another order.")
-            return existing, False
-        before = {"state": order.state, "refunded_cents": order.refunded_cents}
-        remaining = order.paid_cents - order.refunded_cents
-        if amount_cents > remaining:
-            raise RefundError(f"You can refund at most {format_money(remaining, order.currency)} more on this order "
-                              f"(paid {format_money(order.paid_cents, order.currency)}, already refunded "
-                              f"{format_money(order.refunded_cents, order.currency)}).")
-        target = OrderState.REFUNDED if amount_cents == remaining else OrderState.PARTIALLY_REFUNDED
-        if not can_transition(order.state, target):
-            raise InvalidTransition(order.number, order.state, target,
-                                    f"Order {order.number} is {LABELS.get(OrderState(order.state), order.state).lower()}"
-                                    " and cannot be refunded.")
-        # The guard that matters: refunded can never pass paid, even against a concurrent refund.
-        result = db.session.execute(
-            update(Order).where(Order.id == order.id, Order.refunded_cents + amount_cents <= Order.paid_cents)
-            .values(refunded_cents=Order.refunded_cents + amount_cents)
-            .execution_options(synchronize_session=False))
-        if result.rowcount != 1:
-            raise RefundError("That refund would exceed the amount paid; nothing was refunded.")
-        provider_id = None
-        if order.payment_provider == "stripe":
-            if not order.stripe_payment_intent:
-                raise RefundError("This order has no Stripe payment to refund; check it in the Stripe dashboard.")
-            provider_id = stripe_gateway.refund(order.stripe_payment_intent, amount_cents, f"refund-{key}").get("id")
-        db.session.refresh(order, ["refunded_cents", "paid_cents"])
-        record = Refund(order_id=order.id, amount_cents=amount_cents, reason=reason, provider_refund_id=provider_id,
-                        idempotency_key=key, actor=actor_label(actor_id))
-        db.session.add(record)
-        transition(order, target, actor_label(actor_id),
-                   f"Refunded {format_money(amount_cents, order.currency)} "
-                   f"({format_money(order.refunded_cents, order.currency)} of "
-                   f"{format_money(order.paid_cents, order.currency)} in total)"
-                   + (f": {reason}" if reason else ""))
-        audit.record(actor_id, "order.refund", order, {
-            "state": [before["state"], order.state],
-            "refunded_cents": [before["refunded_cents"], order.refunded_cents]}, reason=reason)
-        db.session.commit()
-        return record, True
-    except Exception:
-        db.session.rollback()
-        raise
+        if existing is None:
+            return _refund_locked(order, amount_cents, reason, key, actor_id=actor_id), True
+    # The same form sent again: the first refund stands, nothing more is refunded.
+    if existing.order_id != order_id:
+        raise RefundError("That refund key belongs to another order.")
+    return existing, False
+
+
+def _refund_locked(order: Order, amount_cents: int, reason: str, key: str, *, actor_id: int | None) -> Refund:
+    """Inside refund's transaction, the order locked: check the amount, raise refunded_cents, ask the provider,
+    record the refund, move the order."""
+    before = {"state": order.state, "refunded_cents": order.refunded_cents}
+    remaining = order.paid_cents - order.refunded_cents
+    if amount_cents > remaining:
+        raise RefundError(f"You can refund at most {format_money(remaining, order.currency)} more on this order "
+                          f"(paid {format_money(order.paid_cents, order.currency)}, already refunded "
+                          f"{format_money(order.refunded_cents, order.currency)}).")
+    target = OrderState.REFUNDED if amount_cents == remaining else OrderState.PARTIALLY_REFUNDED
+    if not can_transition(order.state, target):
+        raise InvalidTransition(order.number, order.state, target,
+                                f"Order {order.number} is {LABELS.get(OrderState(order.state), order.state).lower()}"
+                                " and cannot be refunded.")
+    # The guard that matters: refunded can never pass paid, even against a concurrent refund.
+    result = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.refunded_cents + amount_cents <= Order.paid_cents)
+        .values(refunded_cents=Order.refunded_cents + amount_cents)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise RefundError("That refund would exceed the amount paid; nothing was refunded.")
+    provider_id = None
+    if order.payment_provider == "stripe":
+        if not order.stripe_payment_intent:
+            raise RefundError("This order has no Stripe payment to refund; check it in the Stripe dashboard.")
+        provider_id = stripe_gateway.refund(order.stripe_payment_intent, amount_cents, f"refund-{key}").get("id")
+    db.session.refresh(order, ["refunded_cents", "paid_cents"])
+    record = Refund(order_id=order.id, amount_cents=amount_cents, reason=reason, provider_refund_id=provider_id,
+                    idempotency_key=key, actor=actor_label(actor_id))
+    db.session.add(record)
+    transition(order, target, actor_label(actor_id),
+               f"Refunded {format_money(amount_cents, order.currency)} "
+               f"({format_money(order.refunded_cents, order.currency)} of "
+               f"{format_money(order.paid_cents, order.currency)} in total)"
+               + (f": {reason}" if reason else ""))
+    audit.record(actor_id, "order.refund", order, {
+        "state": [before["state"], order.state],
+        "refunded_cents": [before["refunded_cents"], order.refunded_cents]}, reason=reason)
+    return record

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from store.admin.models import AuditLog
+from store.accounts.models import User
+from store.admin.audit.models import AuditLog
 from store.extensions import db
 from store.util import date_arg, int_in_range, page_number
 
@@ -68,7 +69,6 @@ class AuditFilter:
 
 
 def parse_filter(args) -> AuditFilter:
-
     return AuditFilter(actor_id=int_in_range(args.get("actor")), action=(args.get("action") or "").strip()[:80],
                        object_type=(args.get("object_type") or "").strip()[:40],
                        object_id=(args.get("object_id") or "").strip()[:40],
@@ -95,7 +95,6 @@ def audit_statement(f: AuditFilter) -> Select:
 
 def filter_choices() -> dict[str, list]:
     """Distinct actions, object types and actors that appear in the log (for the filter selects)."""
-    from store.accounts.models import User
     actions = list(db.session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)))
     types = list(db.session.scalars(select(AuditLog.object_type).distinct().order_by(AuditLog.object_type)))
     actors = db.session.execute(

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from store.catalog import availability
 from store.catalog.models import Product, ProductStatus, Variant
 from store.extensions import db
 from store.orders.models import Order
@@ -74,8 +75,7 @@ def orders_to_ship(limit: int = 10) -> tuple[int, list[Order]]:
 def low_stock_variants(limit: int = 20) -> list[Variant]:
     return list(db.session.scalars(
         select(Variant).join(Product, Variant.product_id == Product.id)
-        .where(Variant.is_active.is_(True), Product.status != ProductStatus.ARCHIVED,
-               (Variant.on_hand - Variant.reserved) < Variant.low_stock_threshold)
+        .where(Product.status != ProductStatus.ARCHIVED, availability.low_stock_clause())
         .options(joinedload(Variant.product))
         .order_by((Variant.on_hand - Variant.reserved), Variant.sku).limit(limit)))
 

@@ -6,14 +6,15 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from store.admin import bp
-from store.admin import catalog as service
-from store.admin.forms import ImageForm, NewProductForm, ProductForm, VariantForm
-from store.admin.images import ImageRejected
+from store.admin.catalog import services as service
+from store.admin.catalog.forms import ImageForm, NewProductForm, ProductForm, VariantForm
+from store.admin.catalog.images import ImageRejected
 from store.catalog.services import CatalogError, MissingWarnings, NotPublishable
 from store.claims import find_claims_in
+from store.errors import render_error
 from store.extensions import db
 from store.markup import render_markdown
-from store.errors import render_error
+from store.money import cents_to_decimal_string
 from store.util import int_in_range, page_number
 
 
@@ -105,11 +106,13 @@ def _edit_page(product, form, preview=None, status=200, variant_forms=None, new_
                image_form=None, claims=None):
     if variant_forms is None:
         variant_forms = {}
+    currency = current_app.config["STORE_CURRENCY"]
     for v in product.variants:
         variant_forms.setdefault(v.id, VariantForm(prefix=f"v{v.id}", formdata=None, data={
             "sku": v.sku, "option_label": v.option_label,
-            "price": f"{v.price_cents / 100:.2f}",
-            "compare_at": "" if v.compare_at_cents is None else f"{v.compare_at_cents / 100:.2f}",
+            "price": cents_to_decimal_string(v.price_cents, currency),
+            "compare_at": ("" if v.compare_at_cents is None
+                           else cents_to_decimal_string(v.compare_at_cents, currency)),
             "weight_grams": v.weight_grams, "low_stock_threshold": v.low_stock_threshold,
             "is_active": v.is_active}))
     return render_template(
@@ -159,7 +162,8 @@ def product_delete(product_id: int):
     product = _load_or_404(product_id)
     name = product.name
     try:
-        outcome = service.delete_product(product.id, actor_id=current_user.id)
+        outcome = service.delete_product(product.id, actor_id=current_user.id,
+                                         upload_folder=current_app.config["UPLOAD_FOLDER"])
     except service.AdminCatalogError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.products"))
@@ -176,7 +180,7 @@ def _variant_data(form) -> service.VariantData:
         sku=(form.sku.data or "").strip(), option_label=form.option_label.data or "Standard",
         price_cents=form.price_cents, compare_at_cents=getattr(form, "compare_at_cents", None),
         weight_grams=form.weight_grams.data or 0,
-        low_stock_threshold=form.low_stock_threshold.data if form.low_stock_threshold.data is not None else 3,
+        low_stock_threshold=form.low_stock_threshold.data,  # blank: None, the store default
         is_active=form.is_active.data, opening_stock=form.opening_stock.data or 0)
 
 

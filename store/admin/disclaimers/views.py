@@ -1,35 +1,16 @@
-"""Back office: dashboard, audit log, disclaimers."""
+"""Back office: disclaimers (each save a new version) and their history."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from store.admin import audit, bp
-from store.admin import dashboard as dash
-from store.admin import disclaimers as disclaimer_service
-from store.admin.forms import DisclaimerForm
-from store.extensions import db
+from store.admin import bp
+from store.admin.disclaimers import services as disclaimer_service
+from store.admin.disclaimers.forms import DisclaimerForm
 from store.safety.models import DisclaimerKind
 from store.safety.services import disclaimer_history
 
 DISCLAIMER_NAMES = {DisclaimerKind.PRODUCT: "Product safety disclaimer", DisclaimerKind.GUIDE: "Guide disclaimer"}
-
-
-@bp.get("/")
-def dashboard():
-    points = dash.daily_sales(30)
-    to_ship_count, to_ship = dash.orders_to_ship()
-    from store.orders.services import orders_needing_attention
-    return render_template("admin/dashboard.html", periods=dash.periods(points), points=points,
-                           chart=dash.chart_geometry(points), to_ship_count=to_ship_count, to_ship=to_ship,
-                           low_stock=dash.low_stock_variants(), attention=orders_needing_attention(limit=10))
-
-
-@bp.get("/audit")
-def audit_log():
-    f = audit.parse_filter(request.args)
-    pagination = db.paginate(audit.audit_statement(f), page=f.page, per_page=50, error_out=False)
-    return render_template("admin/audit.html", pagination=pagination, f=f, choices=audit.filter_choices())
 
 
 def _disclaimer_forms(posted: DisclaimerKind | None = None, posted_form=None) -> dict:

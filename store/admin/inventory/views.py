@@ -5,8 +5,8 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from store.admin import bp
-from store.admin import inventory as service
-from store.admin.forms import CsvImportForm, StockAdjustForm
+from store.admin.inventory import services as service
+from store.admin.inventory.forms import CsvImportForm, StockAdjustForm
 from store.extensions import db
 from store.inventory.services import StockError
 from store.util import page_number, utcnow

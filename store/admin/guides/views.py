@@ -5,8 +5,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from store.admin import bp
-from store.admin import guides as service
-from store.admin.forms import GuideForm, _choices
+from store.admin.forms import select_choices
+from store.admin.guides import services as service
+from store.admin.guides.forms import GuideForm
 from store.extensions import db
 from store.guides import services as guides
 from store.markup import render_markdown
@@ -57,7 +58,7 @@ def _blank_form() -> GuideForm:
 
 
 def _render(form, guide=None, preview=None, errors=None, status=200):
-    form.products.choices = _choices(service.product_choices())
+    form.products.choices = select_choices(service.product_choices())
     flags = service.claims_flags(_data(form)) if (form.title.data or form.body.data) else []
     return render_template("admin/guide_edit.html", form=form, guide=guide, preview=preview,
                            errors=errors or {}, flags=flags), status
@@ -89,7 +90,7 @@ def _save(guide_id: int | None):
     if guide_id and guide is None:
         abort(404)
     form = GuideForm()
-    form.products.choices = _choices(service.product_choices())
+    form.products.choices = select_choices(service.product_choices())
     if form.preview.data:
         preview = {"body": render_markdown(form.body.data), "clinician_note": render_markdown(form.clinician_note.data),
                    "steps": [(s.title.data, render_markdown(s.body.data)) for s in form.steps if s.title.data]}

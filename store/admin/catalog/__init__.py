@@ -1,0 +1,1 @@
+"""Back office, catalog: products, variants and their pictures."""

@@ -1,0 +1,1 @@
+"""Back office, dashboard: sales figures, orders to ship, low stock."""

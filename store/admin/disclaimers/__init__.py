@@ -1,0 +1,1 @@
+"""Back office, disclaimers: every save is a new version."""

@@ -1,0 +1,1 @@
+"""Back office, guides: create and edit with preview, publish and unpublish."""
