@@ -34,9 +34,3 @@ class CheckoutForm(StoreForm):
     disclaimer_id = HiddenField()
     disclaimer_version = HiddenField()
 
-
-def int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
