@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from store.accounts.models import Address, Role, User
+from store.countries import not_shipped_message, ships_to
 from store.db import transaction
 from store.extensions import db
 from store.util import utcnow
@@ -58,6 +59,10 @@ class InvalidResetToken(AccountError):
 
 class AddressNotFound(AccountError):
     pass
+
+
+class AddressCountry(AccountError):
+    """An address outside the countries the store ships to."""
 
 
 # ---------------------------------------------------------------- emails and passwords
@@ -292,6 +297,9 @@ def _clear_default(user_id: int, keep_id: int | None) -> None:
 
 
 def save_address(user_id: int, data: AddressData, address_id: int | None = None) -> Address:
+    """Save a new or edited address; only in a country the store ships to (AddressCountry otherwise)."""
+    if not ships_to(data.country):
+        raise AddressCountry(not_shipped_message(data.country))
     with transaction():
         first = address_id is None and db.session.scalar(
             select(Address.id).where(Address.user_id == user_id).limit(1)) is None

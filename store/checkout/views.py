@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from store.catalog.availability import line_problem
 from store.checkout.forms import CheckoutForm
+from store.countries import not_shipped_message, ships_to
 from store.checkout.services import CheckoutError, OutOfStock, ShippingAddress, StaleAcknowledgment
 from store.checkout.stripe_gateway import PaymentError, WebhookSignatureError
 from store.checkout.webhooks import handle_event
@@ -89,7 +90,12 @@ def _prefill(form: CheckoutForm, addresses) -> None:
     chosen = int_in_range(request.args.get("address"))
     address = next((a for a in addresses if a.id == chosen), None) or \
         next((a for a in addresses if a.is_default), None) or (addresses[0] if addresses else None)
-    if address is not None:
+    if address is not None and not ships_to(address.country):
+        # A saved address outside the shipping countries is never turned into one inside them: say why it
+        # was not filled in, by the country field (and in the error summary).
+        form.full_name.data = address.full_name
+        form.country.errors = [not_shipped_message(address.country)]
+    elif address is not None:
         form.full_name.data, form.line1.data, form.line2.data = address.full_name, address.line1, address.line2
         form.city.data, form.region.data = address.city, address.region
         form.postal_code.data, form.country.data = address.postal_code, address.country
@@ -166,7 +172,7 @@ def checkout():
     products = list({view.product.id: view.product for view in summary.lines}.values())
     return render_template("checkout/checkout.html", form=form, summary=summary, quote=quote,
                            disclaimer=disclaimer, products=products, addresses=addresses,
-                           payment_mode=_payment_mode()), status
+                           payment_mode=_payment_mode(), ships_to=ships_to), status
 
 
 @bp.route("/checkout/pay/<number>", methods=["GET", "POST"])
