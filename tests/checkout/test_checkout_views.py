@@ -128,7 +128,7 @@ def test_demo_decline_then_cancel_releases_stock(app, client, shop, smtp_server)
 def test_out_of_stock_at_checkout_names_item(app, client, shop):
     _add(client, shop.oil_large, 2)
     with app.app_context():
-        from tests.checkout.helpers import place
+        from tests.factories import place_order as place
         place([(shop.oil_large, 1)], email="other@example.com")
     response = client.post("/checkout", data=_form(app), follow_redirects=True)
     html = response.get_data(as_text=True)
@@ -155,7 +155,7 @@ def test_other_visitors_cannot_see_or_pay_an_order(app, client, shop, make_user,
 def test_demo_pay_refused_when_stripe_keys_set_or_demo_off(app, client, shop, stripe_http):
     _add(client, shop.roller)
     with app.app_context():
-        from tests.checkout.helpers import place
+        from tests.factories import place_order as place
         number = place([(shop.roller, 1)], email="guest@example.com").number
     with client.session_transaction() as s:
         s["checkout_orders"] = [number]

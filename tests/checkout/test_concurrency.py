@@ -12,7 +12,8 @@ from store.extensions import db as _db
 from store.inventory.models import StockMovement
 from store.inventory.services import ledger_totals
 from store.orders.models import Order, OrderEvent, WebhookEvent
-from tests.checkout.helpers import event, place, post_event, session_object
+from tests.checkout.helpers import event, post_event, session_object
+from tests.factories import place_order as place
 from tests.factories import make_disclaimers, make_product
 
 

@@ -13,7 +13,7 @@ from store.inventory.services import ledger_totals
 from store.orders.models import Order, OrderEvent, OrderLine
 from store.safety.models import DisclaimerKind
 from store.safety.services import current_disclaimer, new_disclaimer_version
-from tests.checkout.helpers import ADDRESS, place
+from tests.factories import ADDRESS, place_order as place
 
 
 def _count(model):
