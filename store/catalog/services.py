@@ -173,10 +173,6 @@ def products_by_ids(ids: list[int]) -> dict[int, Product]:
 
 # ---------------------------------------------------------------- presentation helpers
 
-def product_available(product: Product) -> int:
-    return sum(v.available for v in product.variants if v.is_active)
-
-
 def price_range(product: Product) -> tuple[int, int] | None:
     prices = [v.price_cents for v in product.variants if v.is_active]
     return (min(prices), max(prices)) if prices else None

@@ -212,7 +212,8 @@ def test_price_range_and_availability_ignore_inactive_variants(db):
                                                                           "is_active": False},
                                      {"price_cents": 2000, "on_hand": 3}])
     assert services.price_range(product) == (1000, 2000)
-    assert services.product_available(product) == 5
+    from store.catalog.availability import product_stock_status
+    assert product_stock_status(product).label == "Only 5 left"  # 2 + 3 of the active variants, both low
 
 
 def test_description_markdown_is_sanitised(db):
