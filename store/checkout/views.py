@@ -11,10 +11,10 @@ from wtforms.fields.choices import SelectChoice
 
 from store.catalog.availability import line_problem
 from store.checkout.forms import CheckoutForm
-from store.countries import not_shipped_message, ships_to
 from store.checkout.services import CheckoutError, OutOfStock, ShippingAddress, StaleAcknowledgment
 from store.checkout.stripe_gateway import PaymentError, WebhookSignatureError
 from store.checkout.webhooks import handle_event
+from store.countries import not_shipped_message, ships_to
 from store.extensions import csrf, db
 from store.orders import services as orders
 from store.orders.states import InvalidTransition, OrderState
