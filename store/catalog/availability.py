@@ -6,6 +6,8 @@
 - its stock status and the wording shown for it (``stock_status``: "In stock", "Only N left", "Out of stock"),
 - whether it is low on stock (``is_low_stock``, and ``low_stock_clause`` for SQL): one definition, a
   per-variant threshold (``Variant.low_stock_threshold``) that falls back to ``LOW_STOCK_THRESHOLD`` from config.
+- the sentences a shopper reads when something cannot be bought (``unavailable_reason``, ``shortage_message``,
+  ``line_problem``): "out of stock", "no longer available", "Only N of X left; you asked for Q.".
 
 Cart, checkout, payments, guides, the back office, the inventory messages and the templates (through the
 template globals this module registers) all ask here; nothing else decides these things.
