@@ -259,15 +259,12 @@ def smtp_server(app):
 @pytest.fixture
 def make_user(app):
     """make_user(email=..., password=..., role="customer") -> User (committed)."""
-    from werkzeug.security import generate_password_hash
-
-    from store.accounts.models import User
+    from tests.factories import make_user as build_user
 
     def _make(email: str = "shopper@example.com", password: str = "correct horse battery", role: str = "customer",
               name: str = "Sam Shopper"):
         with app.app_context():
-            user = User(email=email.lower(), name=name, role=role, password_hash=generate_password_hash(password))
-            _db.session.add(user)
+            user = build_user(email, password, role=role, name=name)
             _db.session.commit()
             _db.session.refresh(user)
             _db.session.expunge(user)

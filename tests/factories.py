@@ -1,13 +1,25 @@
-"""Test data builders. Each returns a flushed object; tests commit when they need to."""
+"""Test data builders, the one home for them: catalog (categories, products with variants and stock), safety
+disclaimers, users and their addresses, orders (placed through checkout, paid, or a bare row for state tests),
+and image bytes. Each returns a flushed object; tests commit when they need to (place_order and pay_order run
+the real use cases, which commit).
+
+Fixtures stay in the conftest files; they call these builders.
+"""
 from __future__ import annotations
 
+import io
 import itertools
 
+from werkzeug.security import generate_password_hash
+
+from store.accounts.models import Address, User
 from store.catalog import services as catalog
 from store.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
+from store.checkout.services import ShippingAddress
 from store.extensions import db
 from store.inventory import services as inventory
 from store.inventory.models import MovementKind
+from store.orders.models import Order
 from store.safety.models import DisclaimerKind
 from store.safety.services import new_disclaimer_version
 
@@ -60,3 +72,71 @@ def make_product(name: str | None = None, *, slug: str | None = None, category: 
     if index:
         catalog.reindex_product(product)
     return product
+
+
+# ------------------------------------------------------------------ people
+
+DEFAULT_PASSWORD = "correct horse battery"
+
+
+def make_user(email: str = "shopper@example.com", password: str = DEFAULT_PASSWORD, role: str = "customer",
+              name: str = "Sam Shopper") -> User:
+    user = User(email=email.lower(), name=name, role=role, password_hash=generate_password_hash(password))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_address(user_id: int, *, full_name: str = "Robin Reader", line1: str = "12 Elm Street", line2: str = "",
+                 city: str = "Springfield", region: str = "IL", postal_code: str = "62701", country: str = "US",
+                 phone: str = "", is_default: bool = True) -> Address:
+    """A saved address, written directly (so a test can also hold one the address form would refuse)."""
+    address = Address(user_id=user_id, full_name=full_name, line1=line1, line2=line2, city=city, region=region,
+                      postal_code=postal_code, country=country, phone=phone, is_default=is_default)
+    db.session.add(address)
+    db.session.flush()
+    return address
+
+
+# ------------------------------------------------------------------ orders
+
+ADDRESS = ShippingAddress(name="Robin Reader", line1="12 Elm Street", city="Springfield", region="IL",
+                          postal_code="62701", country="US")
+
+
+def place_order(lines, email: str = "buyer@example.com", user_id: int | None = None, *, address=ADDRESS,
+                **kwargs) -> Order:
+    """An order placed through checkout (committed, stock reserved), acknowledging the current disclaimer.
+    ``lines`` are (variant id, quantity) pairs; kwargs go to place_order (payment_provider, actor)."""
+    from store.checkout import services as checkout
+    from store.safety.services import current_disclaimer
+
+    disclaimer = current_disclaimer("product")
+    return checkout.place_order(email=email, user_id=user_id, address=address, shipping_method="standard",
+                                disclaimer_id=disclaimer.id, disclaimer_version=disclaimer.version,
+                                lines=lines, **kwargs)
+
+
+def pay_order(order: Order, actor: str = "test"):
+    """Pay an order as a verified (demo) payment does; returns the FulfilResult."""
+    from store.checkout import services as checkout
+    return checkout.fulfil_order(order.id, checkout.PaymentData.demo(order), actor=actor)
+
+
+def make_order(state: str = "pending_payment", *, number: str | None = None, email: str = "a@example.com",
+               total_cents: int = 100, **fields) -> Order:
+    """A bare order row without lines or stock (for state-machine tests)."""
+    order = Order(number=number or f"KW-TEST-{next(_seq):04d}", email=email, state=state, total_cents=total_cents,
+                  **fields)
+    db.session.add(order)
+    db.session.flush()
+    return order
+
+
+# ------------------------------------------------------------------ files
+
+def png_bytes(size=(900, 700), color=(200, 120, 60)) -> bytes:
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "PNG")
+    return buffer.getvalue()

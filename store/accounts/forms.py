@@ -1,9 +1,9 @@
 """Account forms (Flask-WTF: every form carries a CSRF token). Rules beyond presence live in services."""
 from __future__ import annotations
 
+from store.countries import DEFAULT_COUNTRY, country_choices
 from store.forms import StoreForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 _EMAIL = [DataRequired("Please enter your email address."), Length(max=254)]
@@ -56,11 +56,6 @@ class ProfileForm(StoreForm):
                        render_kw={"autocomplete": "name"})
 
 
-COUNTRIES = [SelectChoice(code, name) for code, name in [
-    ("US", "United States"), ("CA", "Canada"), ("GB", "United Kingdom"), ("IE", "Ireland"), ("AU", "Australia"),
-    ("NZ", "New Zealand"), ("DE", "Germany"), ("FR", "France"), ("NL", "Netherlands")]]
-
-
 class AddressForm(StoreForm):
     full_name = StringField("Full name", validators=[DataRequired("Please enter the recipient's name."),
                                                      Length(max=120)], render_kw={"autocomplete": "name"})
@@ -74,7 +69,9 @@ class AddressForm(StoreForm):
                          render_kw={"autocomplete": "address-level1"})
     postal_code = StringField("Postal code", validators=[DataRequired("Please enter the postal code."),
                                                          Length(max=20)], render_kw={"autocomplete": "postal-code"})
-    country = SelectField("Country", choices=COUNTRIES, default="US", render_kw={"autocomplete": "country"})
+    # Only the countries checkout ships to (store/countries.py): a saved address is always one checkout accepts.
+    country = SelectField("Country", choices=country_choices(), default=DEFAULT_COUNTRY, validate_choice=True,
+                          render_kw={"autocomplete": "country"})
     phone = TelField("Phone (optional, for the courier)", validators=[Optional(), Length(max=40)],
                      render_kw={"autocomplete": "tel"})
     is_default = BooleanField("Use as my default address")

@@ -7,15 +7,16 @@ import hmac
 
 from store.accounts.models import User
 from store.extensions import db, login_manager
+from store.util import int_in_range
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     raw_id, sep, stamp = (user_id or "").partition(":")
-    if (not sep or not stamp or not stamp.isascii() or not (raw_id.isascii() and raw_id.isdigit())
-            or int(raw_id) > 2**31 - 1):
+    uid = int_in_range(raw_id) if raw_id.isascii() and raw_id.isdigit() else None
+    if not sep or not stamp or not stamp.isascii() or uid is None:
         return None
-    user = db.session.get(User, int(raw_id))
+    user = db.session.get(User, uid)
     if user is None or not hmac.compare_digest(stamp, user.session_stamp):
         return None
     return user

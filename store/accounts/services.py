@@ -17,6 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from store.accounts.models import Address, Role, User
+from store.countries import not_shipped_message, ships_to
+from store.db import transaction
 from store.extensions import db
 from store.mail import MailError, send_template
 from store.util import utcnow
@@ -58,6 +60,10 @@ class InvalidResetToken(AccountError):
 
 class AddressNotFound(AccountError):
     pass
+
+
+class AddressCountry(AccountError):
+    """An address outside the countries the store ships to."""
 
 
 # ---------------------------------------------------------------- emails and passwords
@@ -124,11 +130,10 @@ def register(email: str, password: str, name: str, min_length: int) -> User:
         raise EmailTaken("An account with this email already exists. Sign in, or reset your password if "
                          "you have forgotten it.")
     user = User(email=email, name=name, password_hash=hash_password(password), role=Role.CUSTOMER.value)
-    db.session.add(user)
     try:
-        db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
+        with transaction():
+            db.session.add(user)
+    except IntegrityError as exc:  # the same email registered at the same moment (already rolled back)
         raise EmailTaken("An account with this email already exists.") from exc
     return user
 
@@ -153,14 +158,14 @@ def _set_password(user: User, password: str) -> None:
 
 
 def change_password(user_id: int, current_password: str, new_password: str, min_length: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or not check_password_hash(user.password_hash, current_password or ""):
-        raise BadCredentials("Your current password is not right.")
-    check_password_policy(new_password, min_length, user.email)
-    if check_password_hash(user.password_hash, new_password):
-        raise WeakPassword("Your new password must be different from the current one.")
-    _set_password(user, new_password)
-    db.session.commit()
+    with transaction():
+        user = db.session.get(User, user_id)
+        if user is None or not check_password_hash(user.password_hash, current_password or ""):
+            raise BadCredentials("Your current password is not right.")
+        check_password_policy(new_password, min_length, user.email)
+        if check_password_hash(user.password_hash, new_password):
+            raise WeakPassword("Your new password must be different from the current one.")
+        _set_password(user, new_password)
     return user
 
 
@@ -168,9 +173,9 @@ def update_profile(user_id: int, name: str) -> User:
     name = (name or "").strip()
     if not name or len(name) > 120:
         raise AccountError("Please enter your name (up to 120 characters).")
-    user = db.session.get(User, user_id)
-    user.name = name
-    db.session.commit()
+    with transaction():
+        user = db.session.get(User, user_id)
+        user.name = name
     return user
 
 
@@ -223,10 +228,10 @@ def request_password_reset(email: str, reset_url_for) -> bool:
 
 
 def reset_password(token: str, new_password: str, max_age: int, min_length: int) -> User:
-    user = user_for_reset_token(token, max_age)
-    check_password_policy(new_password, min_length, user.email)
-    _set_password(user, new_password)
-    db.session.commit()
+    with transaction():
+        user = user_for_reset_token(token, max_age)
+        check_password_policy(new_password, min_length, user.email)
+        _set_password(user, new_password)
     return user
 
 
@@ -236,20 +241,20 @@ def create_or_promote_admin(email: str, password: str | None, min_length: int) -
     """Make an admin: a new account (password required) or an existing one promoted (password optional:
     when given it replaces the old one). Returns (user, created)."""
     email = normalise_email(email)
-    user = db.session.scalar(select(User).where(User.email == email))
-    created = user is None
-    if password:
-        check_password_policy(password, min_length, email)
-    elif created:
-        raise WeakPassword("A new admin needs a password.")
-    if created:
-        user = User(email=email, name=email.split("@")[0], password_hash=hash_password(password))
-        db.session.add(user)
-    elif password:
-        _set_password(user, password)
-    user.role = Role.ADMIN.value
-    user.active = True
-    db.session.commit()
+    with transaction():
+        user = db.session.scalar(select(User).where(User.email == email))
+        created = user is None
+        if password:
+            check_password_policy(password, min_length, email)
+        elif created:
+            raise WeakPassword("A new admin needs a password.")
+        if created:
+            user = User(email=email, name=email.split("@")[0], password_hash=hash_password(password))
+            db.session.add(user)
+        elif password:
+            _set_password(user, password)
+        user.role = Role.ADMIN.value
+        user.active = True
     return user, created
 
 
@@ -292,25 +297,28 @@ def _clear_default(user_id: int, keep_id: int | None) -> None:
 
 
 def save_address(user_id: int, data: AddressData, address_id: int | None = None) -> Address:
-    first = address_id is None and db.session.scalar(
-        select(Address.id).where(Address.user_id == user_id).limit(1)) is None
-    if address_id is None:
-        address = Address(user_id=user_id)
-        db.session.add(address)
-    else:
-        address = get_address(user_id, address_id)
-    for name in ADDRESS_FIELDS:
-        setattr(address, name, (getattr(data, name) or "").strip())
-    address.country = address.country.upper()
-    address.is_default = bool(data.is_default or first)
-    db.session.flush()
-    if address.is_default:
-        _clear_default(user_id, address.id)
-    db.session.commit()
+    """Save a new or edited address; only in a country the store ships to (AddressCountry otherwise)."""
+    if not ships_to(data.country):
+        raise AddressCountry(not_shipped_message(data.country))
+    with transaction():
+        first = address_id is None and db.session.scalar(
+            select(Address.id).where(Address.user_id == user_id).limit(1)) is None
+        if address_id is None:
+            address = Address(user_id=user_id)
+            db.session.add(address)
+        else:
+            address = get_address(user_id, address_id)
+        for name in ADDRESS_FIELDS:
+            setattr(address, name, (getattr(data, name) or "").strip())
+        address.country = address.country.upper()
+        address.is_default = bool(data.is_default or first)
+        db.session.flush()
+        if address.is_default:
+            _clear_default(user_id, address.id)
     return address
 
 
 def delete_address(user_id: int, address_id: int) -> None:
-    address = get_address(user_id, address_id)
-    db.session.delete(address)
-    db.session.commit()
+    with transaction():
+        address = get_address(user_id, address_id)
+        db.session.delete(address)

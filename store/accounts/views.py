@@ -10,6 +10,7 @@ from store.accounts.forms import (
     AddressForm, ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm,
 )
 from store.cart.session import SESSION_KEY as CART_TOKEN_KEY, claim_guest_cart
+from store.countries import not_shipped_message, ships_to
 from store.extensions import limiter
 from store.templating import absolute_url_for
 from store.util import is_safe_next
@@ -201,6 +202,15 @@ def _address_data(form: AddressForm) -> services.AddressData:
                                 is_default=bool(form.is_default.data))
 
 
+def _saved(form: AddressForm, address_id: int | None = None) -> bool:
+    try:
+        services.save_address(current_user.id, _address_data(form), address_id=address_id)
+    except services.AddressCountry as exc:
+        form.country.errors = [str(exc)]
+        return False
+    return True
+
+
 def _own_address(address_id: int):
     try:
         return services.get_address(current_user.id, address_id)
@@ -212,8 +222,7 @@ def _own_address(address_id: int):
 @login_required
 def address_new():
     form = AddressForm()
-    if form.validate_on_submit():
-        services.save_address(current_user.id, _address_data(form))
+    if form.validate_on_submit() and _saved(form):
         flash("Address saved.", "success")
         return redirect(url_for("accounts.account"))
     status = 200 if request.method == "GET" or not form.errors else 400
@@ -225,10 +234,13 @@ def address_new():
 def address_edit(address_id: int):
     address = _own_address(address_id)
     form = AddressForm(obj=address)
-    if form.validate_on_submit():
-        services.save_address(current_user.id, _address_data(form), address_id=address.id)
+    if form.validate_on_submit() and _saved(form, address.id):
         flash("Address updated.", "success")
         return redirect(url_for("accounts.account"))
+    if request.method == "GET" and not ships_to(address.country):
+        # Saved before the store shipped only to its current countries: say so; the select must not pass
+        # for the old country.
+        form.country.errors = [not_shipped_message(address.country)]
     status = 200 if request.method == "GET" or not form.errors else 400
     return render_template("accounts/address_form.html", form=form, address=address), status
 

@@ -1,14 +1,18 @@
 """Cart rules: add, change, remove, clear, merge on sign-in, summarise with current prices, purge old guests.
 
 Services take explicit arguments (user id, guest token, limits) and never read the request. Every mutating
-service validates first, then changes the cart and commits once; on any error it rolls back and raises a
-``CartError`` whose message can be shown to the shopper, so the cart is left exactly as it was.
+service runs as one ``store.db.transaction()``: it validates, changes the cart and commits once; on any error
+everything is rolled back and a ``CartError`` whose message can be shown to the shopper is raised, so the cart
+is left exactly as it was. What can be bought, how many and under which name is the availability policy's
+answer (``store.catalog.availability``).
 
 Prices always come from the database: a line remembers the price the shopper saw when adding
 (``unit_price_cents_at_add``) only to say "price changed since you added it".
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -17,9 +21,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from store.cart.models import Cart, CartLine
-from store.catalog.models import Product, ProductStatus, Variant
+from store.catalog.availability import (
+    addable_units, display_name, is_purchasable, shortage_message, unavailable_reason, units_available,
+)
+from store.catalog.models import Product, Variant
+from store.db import transaction
 from store.extensions import db
-from store.util import utcnow
+from store.util import int_in_range, utcnow
 
 # Quantities above this are nonsense whatever the configured per-line limit (guards int overflow in SQL).
 HARD_MAX_QUANTITY = 10_000
@@ -71,12 +79,11 @@ def get_or_create_cart(user_id: int | None, token: str | None) -> Cart:
     if cart is not None:
         return cart
     cart = Cart(user_id=user_id, token=None if user_id is not None else token)
-    db.session.add(cart)
     try:
-        db.session.commit()
+        with transaction():
+            db.session.add(cart)
     except IntegrityError:
-        # Two requests created it at once: use the one that won.
-        db.session.rollback()
+        # Two requests created it at once (rolled back already): use the one that won.
         cart = get_cart(user_id, token)
         if cart is None:
             raise
@@ -130,10 +137,6 @@ class CartSummary:
         return not self.lines
 
 
-def _purchasable(variant: Variant) -> bool:
-    return bool(variant.is_active and variant.product.status == ProductStatus.ACTIVE)
-
-
 def summarize(cart: Cart | None) -> CartSummary:
     """Lines with current prices and stock; no queries beyond what get_cart loaded."""
     if cart is None:
@@ -141,8 +144,8 @@ def summarize(cart: Cart | None) -> CartSummary:
     views = []
     for line in cart.lines:
         variant = line.variant
-        purchasable = _purchasable(variant)
-        available = variant.available if purchasable else 0
+        purchasable = is_purchasable(variant)
+        available = units_available(variant)
         price = variant.price_cents
         views.append(CartLineView(
             line=line, variant=variant, product=variant.product, quantity=line.quantity,
@@ -169,15 +172,6 @@ def parse_quantity(raw) -> int:
     return int(text)
 
 
-def parse_id(raw) -> int | None:
-    """An id from a form: a positive int or None."""
-    try:
-        value = int(str(raw).strip())
-    except (TypeError, ValueError):
-        return None
-    return value if 0 < value < 2**31 else None
-
-
 def _check_quantity(quantity, max_line: int) -> int:
     quantity = parse_quantity(quantity)
     if quantity < 1:
@@ -185,13 +179,6 @@ def _check_quantity(quantity, max_line: int) -> int:
     if quantity > min(max_line, HARD_MAX_QUANTITY):
         raise InvalidQuantity(f"You can order at most {max_line} of one item.")
     return quantity
-
-
-def item_label(variant: Variant) -> str:
-    name = variant.product.name
-    if variant.option_label and variant.option_label != "Standard":
-        name += f" ({variant.option_label})"
-    return name
 
 
 def check_addable(variant_id, quantity, max_line: int) -> Variant:
@@ -203,7 +190,7 @@ def check_addable(variant_id, quantity, max_line: int) -> Variant:
 
 
 def _load_variant(variant_id) -> Variant:
-    vid = parse_id(variant_id)
+    vid = int_in_range(variant_id)
     variant = None
     if vid is not None:
         variant = db.session.scalars(
@@ -214,14 +201,13 @@ def _load_variant(variant_id) -> Variant:
 
 
 def _check_purchasable(variant: Variant) -> None:
-    if not _purchasable(variant):
-        raise NotAvailable(f"Sorry, {item_label(variant)} is no longer available.")
-    if variant.available <= 0:
-        raise NotAvailable(f"Sorry, {item_label(variant)} is out of stock.")
+    reason = unavailable_reason(variant)
+    if reason is not None:
+        raise NotAvailable(f"Sorry, {display_name(variant)} is {reason}.")
 
 
 def _find_line(cart: Cart, line_id) -> CartLine:
-    lid = parse_id(line_id)
+    lid = int_in_range(line_id)
     for line in cart.lines:
         if line.id == lid:
             return line
@@ -232,47 +218,41 @@ def _touch(cart: Cart) -> None:
     cart.updated_at = utcnow()
 
 
-def _commit() -> None:
+CONCURRENT_CHANGE = "Your cart changed at the same time in another window. Please try again."
+
+
+@contextmanager
+def _use_case() -> Iterator[None]:
+    """One cart use case as one transaction (committed at the end, rolled back on any error); a unique-constraint
+    race is told to the shopper, translated outside the transaction (already rolled back by then)."""
     try:
-        db.session.commit()
+        with transaction():
+            yield
     except IntegrityError as exc:
-        db.session.rollback()
-        raise CartError("Your cart changed at the same time in another window. Please try again.") from exc
-
-
-class _Guard:
-    """Roll back on any error so a failed use case never half-writes."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None:
-            db.session.rollback()
-        return False
+        raise CartError(CONCURRENT_CHANGE) from exc
 
 
 # ---------------------------------------------------------------- writing
 
 def add_item(cart: Cart, variant_id, quantity, max_line: int) -> CartLine:
     """Add quantity of a variant (adds to an existing line). The total must fit the stock and the limit."""
-    with _Guard():
+    with _use_case():
         quantity = _check_quantity(quantity, max_line)
         variant = _load_variant(variant_id)
         _check_purchasable(variant)
         line = next((ln for ln in cart.lines if ln.variant_id == variant.id), None)
         current = line.quantity if line else 0
         total = current + quantity
-        if total > max_line:
-            room = max_line - current
-            raise InvalidQuantity(
-                f"You can order at most {max_line} of {item_label(variant)}; you already have {current} in your cart"
-                + (f", so you can add {room} more." if room > 0 else "."))
-        if total > variant.available:
-            left = variant.available
-            raise NotAvailable(
-                f"Only {left} of {item_label(variant)} left"
-                + (f" and {current} already in your cart." if current else f"; you asked for {quantity}."))
+        if quantity > addable_units(variant, current, max_line):
+            label = display_name(variant)
+            if total > max_line:
+                room = max_line - current
+                raise InvalidQuantity(
+                    f"You can order at most {max_line} of {label}; you already have {current} in your cart"
+                    + (f", so you can add {room} more." if room > 0 else "."))
+            left = units_available(variant)
+            raise NotAvailable(f"Only {left} of {label} left and {current} already in your cart." if current
+                               else shortage_message(label, left, quantity))
         if line is None:
             line = CartLine(variant=variant, quantity=total, unit_price_cents_at_add=variant.price_cents)
             cart.lines.append(line)
@@ -280,7 +260,6 @@ def add_item(cart: Cart, variant_id, quantity, max_line: int) -> CartLine:
             line.quantity = total
             line.unit_price_cents_at_add = variant.price_cents  # the shopper just saw today's price
         _touch(cart)
-        _commit()
     return line
 
 
@@ -293,10 +272,10 @@ class AddManyResult:
 def add_many(cart: Cart, variant_ids, max_line: int) -> AddManyResult:
     """Add one of each variant not already in the cart (a guide's "add all tools"). Items that cannot be
     added are skipped and reported; when none can be added NotAvailable is raised and nothing changes."""
-    with _Guard():
+    with _use_case():
         ids = []
         for raw in variant_ids or []:
-            vid = parse_id(raw)
+            vid = int_in_range(raw)
             if vid is None:
                 raise NotAvailable("We could not find one of those items.")
             if vid not in ids:
@@ -314,13 +293,12 @@ def add_many(cart: Cart, variant_ids, max_line: int) -> AddManyResult:
             if variant is None:
                 result.skipped.append("An item that is no longer in the shop")
                 continue
-            label = item_label(variant)
+            label = display_name(variant)
+            reason = unavailable_reason(variant)
             if vid in in_cart:
                 result.skipped.append(f"{label}: already in your cart")
-            elif not _purchasable(variant):
-                result.skipped.append(f"{label}: no longer available")
-            elif variant.available <= 0:
-                result.skipped.append(f"{label}: out of stock")
+            elif reason is not None:
+                result.skipped.append(f"{label}: {reason}")
             elif max_line < 1:
                 result.skipped.append(f"{label}: over the per-item limit")
             else:
@@ -331,60 +309,55 @@ def add_many(cart: Cart, variant_ids, max_line: int) -> AddManyResult:
         if not result.added:
             raise NotAvailable("Nothing was added: " + "; ".join(result.skipped) + ".")
         _touch(cart)
-        _commit()
     return result
 
 
 def set_quantity(cart: Cart, line_id, quantity, max_line: int) -> CartLine:
-    with _Guard():
+    with _use_case():
         line = _find_line(cart, line_id)
         quantity = _check_quantity(quantity, max_line)
         variant = line.variant
-        if not _purchasable(variant):
-            raise NotAvailable(f"{item_label(variant)} is no longer available; please remove it from your cart.")
-        if quantity > variant.available:
-            left = variant.available
-            raise NotAvailable(f"Only {left} of {item_label(variant)} left; you asked for {quantity}."
-                               if left > 0 else f"Sorry, {item_label(variant)} is out of stock.")
+        label = display_name(variant)
+        if not is_purchasable(variant):
+            raise NotAvailable(f"{label} is no longer available; please remove it from your cart.")
+        left = units_available(variant)
+        if quantity > left:
+            raise NotAvailable(shortage_message(label, left, quantity) if left > 0
+                               else f"Sorry, {shortage_message(label, left, quantity)}")
         line.quantity = quantity
         _touch(cart)
-        _commit()
     return line
 
 
 def adjust_line(cart: Cart, line_id, max_line: int) -> int:
     """Fit a line to what can be bought now ("only N left: adjust"). Returns the new quantity; 0 means the
     line was removed because the item is sold out or no longer sold."""
-    with _Guard():
+    with _use_case():
         line = _find_line(cart, line_id)
-        variant = line.variant
-        target = min(line.quantity, max_line, variant.available if _purchasable(variant) else 0)
+        target = min(line.quantity, addable_units(line.variant, 0, max_line))
         if target <= 0:
             cart.lines.remove(line)
             db.session.delete(line)
         else:
             line.quantity = target
         _touch(cart)
-        _commit()
     return max(target, 0)
 
 
 def remove_line(cart: Cart, line_id) -> None:
-    with _Guard():
+    with _use_case():
         line = _find_line(cart, line_id)
         cart.lines.remove(line)
         db.session.delete(line)
         _touch(cart)
-        _commit()
 
 
 def clear_cart(cart: Cart) -> None:
-    with _Guard():
+    with _use_case():
         for line in list(cart.lines):
             db.session.delete(line)
         cart.lines.clear()
         _touch(cart)
-        _commit()
 
 
 def _merge_lines(guest: Cart, user_cart: Cart, max_line: int) -> list[str]:
@@ -392,8 +365,8 @@ def _merge_lines(guest: Cart, user_cart: Cart, max_line: int) -> list[str]:
     by_variant = {ln.variant_id: ln for ln in user_cart.lines}
     for gl in list(guest.lines):
         variant = gl.variant
-        purchasable = _purchasable(variant)
-        cap = min(max_line, variant.available) if purchasable else 0
+        label = display_name(variant)
+        cap = addable_units(variant, 0, max_line)  # what one line may hold now: stock and the per-line limit
         existing = by_variant.get(variant.id)
         wanted = gl.quantity + (existing.quantity if existing else 0)
         if existing is not None:
@@ -401,7 +374,7 @@ def _merge_lines(guest: Cart, user_cart: Cart, max_line: int) -> list[str]:
             if target > existing.quantity:
                 existing.quantity = target
             if target < wanted:
-                notes.append(f"{item_label(variant)}: you now have {existing.quantity} "
+                notes.append(f"{label}: you now have {existing.quantity} "
                              f"(limited by {'stock' if cap < max_line else 'the per-item limit'}).")
         else:
             target = min(wanted, cap)
@@ -411,10 +384,10 @@ def _merge_lines(guest: Cart, user_cart: Cart, max_line: int) -> list[str]:
                 user_cart.lines.append(new)
                 by_variant[variant.id] = new
                 if target < wanted:
-                    notes.append(f"{item_label(variant)}: only {target} could be kept "
+                    notes.append(f"{label}: only {target} could be kept "
                                  f"(limited by {'stock' if cap < max_line else 'the per-item limit'}).")
             else:
-                notes.append(f"{item_label(variant)} was left out: it is no longer available.")
+                notes.append(f"{label} was left out: it is no longer available.")
     return notes
 
 
@@ -424,12 +397,11 @@ def merge_carts(guest: Cart | None, user_cart: Cart, max_line: int) -> list[str]
     shopper about anything that was capped or dropped."""
     if guest is None or guest.id == user_cart.id:
         return []
-    with _Guard():
+    with _use_case():
         notes = _merge_lines(guest, user_cart, max_line)
         db.session.delete(guest)
         _touch(user_cart)
         db.session.flush()
-        _commit()
     return notes
 
 
@@ -441,10 +413,9 @@ def claim_guest_cart(token: str | None, user_id: int, max_line: int) -> list[str
         return []
     user_cart = get_cart(user_id, None)
     if user_cart is None:
-        with _Guard():
+        with _use_case():
             guest.user_id, guest.token = user_id, None
             _touch(guest)
-            _commit()
         return []
     return merge_carts(guest, user_cart, max_line)
 
@@ -455,10 +426,9 @@ def purge_guest_carts(older_than_days: int) -> int:
         raise ValueError("older_than_days must not be negative")
     cutoff = utcnow() - timedelta(days=older_than_days)
     old = select(Cart.id).where(Cart.user_id.is_(None), Cart.updated_at < cutoff)
-    with _Guard():
+    with transaction():
         db.session.execute(delete(CartLine).where(CartLine.cart_id.in_(old))
                            .execution_options(synchronize_session=False))
         result = db.session.execute(delete(Cart).where(Cart.user_id.is_(None), Cart.updated_at < cutoff)
                                     .execution_options(synchronize_session=False))
-        db.session.commit()
     return result.rowcount or 0

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 
 from store.cart import bp, services
 from store.cart.session import current_cart, max_line, remember_count
+from store.catalog.availability import display_name
 from store.util import is_safe_next
 
 
@@ -42,7 +43,7 @@ def add():
             return jsonify(ok=False, message=str(exc)), 400
         flash(str(exc), "error")
         return _back()
-    label = services.item_label(line.variant)
+    label = display_name(line.variant)
     message = f"Added {quantity} × {label} to your cart."
     if _wants_json():
         count = services.count_items(cart.user_id, cart.token)
@@ -87,7 +88,7 @@ def update_line(line_id: int):
     except services.CartError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"{services.item_label(line.variant)}: quantity is now {line.quantity}.", "success")
+        flash(f"{display_name(line.variant)}: quantity is now {line.quantity}.", "success")
     return redirect(url_for("cart.view_cart"))
 
 

@@ -6,6 +6,8 @@
 - its stock status and the wording shown for it (``stock_status``: "In stock", "Only N left", "Out of stock"),
 - whether it is low on stock (``is_low_stock``, and ``low_stock_clause`` for SQL): one definition, a
   per-variant threshold (``Variant.low_stock_threshold``) that falls back to ``LOW_STOCK_THRESHOLD`` from config.
+- the sentences a shopper reads when something cannot be bought (``unavailable_reason``, ``shortage_message``,
+  ``line_problem``): "out of stock", "no longer available", "Only N of X left; you asked for Q.".
 
 Cart, checkout, payments, guides, the back office, the inventory messages and the templates (through the
 template globals this module registers) all ask here; nothing else decides these things.
@@ -57,9 +59,14 @@ def display_name(variant: Variant) -> str:
 
 def name_for(product_name: str, option_label: str | None) -> str:
     """The same name from copied values (an order line keeps product name and option label)."""
-    if option_label and option_label != "Standard":
-        return f"{product_name} ({option_label})"
-    return product_name
+    option = option_shown(option_label)
+    return f"{product_name} ({option})" if option else product_name
+
+
+def option_shown(option_label: str | None) -> str | None:
+    """The option label a shopper sees beside the product name: None for the single "Standard" option (pages
+    that lay the name and the option out separately ask this instead of comparing with "Standard")."""
+    return option_label if option_label and option_label != "Standard" else None
 
 
 def units_available(variant: Variant) -> int:
@@ -70,6 +77,41 @@ def units_available(variant: Variant) -> int:
 def addable_units(variant: Variant, in_cart: int, max_line: int) -> int:
     """How many more units fit a cart line that already holds ``in_cart``: the stock and the per-line limit."""
     return max(min(units_available(variant), max_line) - in_cart, 0)
+
+
+# ---------------------------------------------------------------- the words a shopper reads
+# One wording for the shop front, the cart, checkout and the stock service: "out of stock" (never "sold out"),
+# "no longer available" for an item that is not for sale, "Only N of X left; you asked for Q." for a shortfall.
+
+NO_LONGER_AVAILABLE = "no longer available"
+OUT_OF_STOCK = "out of stock"
+
+
+def unavailable_reason(variant: Variant) -> str | None:
+    """Why none of it can be bought now ("no longer available", "out of stock"), or None when some can."""
+    if not is_purchasable(variant):
+        return NO_LONGER_AVAILABLE
+    if units_available(variant) <= 0:
+        return OUT_OF_STOCK
+    return None
+
+
+def shortage_message(name: str, available: int | None, requested: int) -> str:
+    """Not enough for a request: "X is out of stock." or "Only N of X left; you asked for Q."."""
+    if available is None or available <= 0:
+        return f"{name} is {OUT_OF_STOCK}."
+    return f"Only {available} of {name} left; you asked for {requested}."
+
+
+def line_problem(variant: Variant, quantity: int) -> str | None:
+    """What stops ``quantity`` of a variant from being bought as it stands (None when nothing does)."""
+    name = display_name(variant)
+    if not is_purchasable(variant):
+        return f"{name} is {NO_LONGER_AVAILABLE}."
+    available = units_available(variant)
+    if available < quantity:
+        return shortage_message(name, available, quantity)
+    return None
 
 
 def status_for(available: int, threshold: int) -> StockStatus:
@@ -128,4 +170,6 @@ def register(app: Flask) -> None:
     app.add_template_global(product_stock_status, "product_stock_status")
     app.add_template_global(is_low_stock, "is_low_stock")
     app.add_template_global(display_name, "display_name")
+    app.add_template_global(option_shown, "option_shown")
     app.add_template_global(units_available, "units_available")
+    app.add_template_global(addable_units, "addable_units")

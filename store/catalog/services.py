@@ -11,6 +11,7 @@ from store import search as search_index
 from store.catalog.models import Category, Product, ProductStatus, Variant
 from store.extensions import db
 from store.markup import plain_text, render_markdown
+from store.util import page_number
 
 
 class CatalogError(Exception):
@@ -113,11 +114,7 @@ def parse_listing_args(args, all_categories: list[Category]) -> ListingQuery:
     sort = args.get("sort", DEFAULT_SORT)
     if sort not in SORTS:
         sort = DEFAULT_SORT
-    try:
-        page = int(args.get("page", 1))
-    except (TypeError, ValueError):
-        page = 1
-    page = min(max(page, 1), 10_000)
+    page = page_number(args.get("page"))
     in_stock = args.get("in_stock") in ("1", "true", "on", "yes")
     category = None
     slug = args.get("category")
@@ -183,17 +180,3 @@ def products_by_ids(ids: list[int]) -> dict[int, Product]:
 
 # ---------------------------------------------------------------- presentation helpers
 
-@dataclass(frozen=True)
-class StockStatus:
-    code: str   # "in_stock" | "low" | "out"
-    label: str
-    schema: str  # schema.org availability
-
-
-def stock_status(available: int, low_at: int | None = None) -> StockStatus:
-    low_at = current_app.config["LOW_STOCK_THRESHOLD"] if low_at is None else low_at
-    if available <= 0:
-        return StockStatus("out", "Out of stock", "https://schema.org/OutOfStock")
-    if available <= low_at:
-        return StockStatus("low", f"Only {available} left", "https://schema.org/LimitedAvailability")
-    return StockStatus("in_stock", "In stock", "https://schema.org/InStock")

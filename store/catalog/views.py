@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, abort, current_app, render_template, request, url_for
 
 from store import search as search_index
-from store.catalog import bp, services
+from store.catalog import availability, bp, services
 from store.money import cents_to_decimal_string
 from store.seo import register_sitemap
 from store.templating import absolute_url_for
@@ -103,7 +103,7 @@ def _product_jsonld(product, variants, selected) -> dict:
                 "name": v.option_label,
                 "price": cents_to_decimal_string(v.price_cents, currency),
                 "priceCurrency": currency,
-                "availability": services.stock_status(v.available).schema,
+                "availability": availability.stock_status(v).schema,
                 "url": absolute_url_for("catalog.product_detail", slug=product.slug, variant=v.sku),
             }
             for v in variants

@@ -1,12 +1,10 @@
 """Checkout form: contact, shipping address, shipping method and the safety acknowledgment."""
 from __future__ import annotations
 
+from store.countries import DEFAULT_COUNTRY, country_choices
 from store.forms import StoreForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
-
-COUNTRIES = [SelectChoice("US", "United States"), SelectChoice("CA", "Canada")]
 
 ACKNOWLEDGMENT = "I have read the safety information for these products"
 
@@ -25,8 +23,7 @@ class CheckoutForm(StoreForm):
     postal_code = StringField("ZIP or postal code", validators=[
         DataRequired("Enter the ZIP or postal code."),
         Regexp(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,9}$", message="Enter a ZIP or postal code like 94110 or K1A 0B1.")])
-    country = SelectField("Country", choices=COUNTRIES, default="US",
-                          validate_choice=True)
+    country = SelectField("Country", choices=country_choices(), default=DEFAULT_COUNTRY, validate_choice=True)
     shipping_method = RadioField("Shipping", default="standard",
                                  validators=[DataRequired("Choose a shipping method.")])
     acknowledge = BooleanField(ACKNOWLEDGMENT, validators=[
@@ -34,9 +31,3 @@ class CheckoutForm(StoreForm):
     disclaimer_id = HiddenField()
     disclaimer_version = HiddenField()
 
-
-def int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -16,12 +16,13 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from store.catalog.models import Product, ProductStatus, Variant
+from store.catalog.availability import display_name, is_purchasable, name_for
+from store.catalog.models import Variant
 from store.extensions import db
 from store.inventory import services as inventory
 from store.inventory.services import OutOfStock
 from store.orders.models import Order, OrderEvent, OrderLine
-from store.db import begin_write
+from store.db import transaction
 from store.orders.services import lock_order, order_token
 from store.orders.states import PAID_STATES, ConcurrentTransition, OrderState, transition
 from store.safety.models import DisclaimerKind
@@ -141,16 +142,15 @@ def place_order(*, email: str, user_id: int | None, address: ShippingAddress, sh
         raise CheckoutError("Enter an email address for your receipt.")
     wanted = _merge_lines(lines)
     config = current_app.config
-    try:
-        begin_write()
+    with transaction(write=True):
         disclaimer = check_acknowledgment(disclaimer_id, disclaimer_version)
         variants = {v.id: v for v in db.session.scalars(
             select(Variant).where(Variant.id.in_(wanted)).options(selectinload(Variant.product)))}
         order_lines = []
         for variant_id in sorted(wanted):
             variant = variants.get(variant_id)
-            if variant is None or not variant.is_active or variant.product.status != ProductStatus.ACTIVE:
-                name = variant.product.name if variant is not None else "An item in your cart"
+            if variant is None or not is_purchasable(variant):
+                name = display_name(variant) if variant is not None else "An item in your cart"
                 raise ItemUnavailable(f"{name} is no longer available. Remove it from your cart to continue.")
             quantity = wanted[variant_id]
             order_lines.append(OrderLine(
@@ -179,15 +179,10 @@ def place_order(*, email: str, user_id: int | None, address: ShippingAddress, sh
         # Variant ids in ascending order: concurrent checkouts lock rows in the same order (no deadlocks).
         for line in order.lines:
             inventory.reserve(line.variant_id, line.quantity, order_id=order.id,
-                              name=f"{line.product_name} ({line.variant_label})"
-                              if line.variant_label and line.variant_label != "Standard" else line.product_name)
+                              name=name_for(line.product_name, line.variant_label))
         db.session.add(OrderEvent(order_id=order.id, from_state=None, to_state=order.state,
                                   actor=actor or (f"customer:{user_id}" if user_id else "guest"),
                                   note=f"Order placed; safety information v{disclaimer.version} acknowledged"))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return order
 
 
@@ -246,8 +241,9 @@ def _rereserve(order: Order) -> bool:
         with db.session.begin_nested():
             for line in sorted(order.lines, key=lambda l: l.variant_id or 0):
                 if line.variant_id is None:
-                    raise OutOfStock(0, line.quantity, 0, line.product_name)
-                inventory.reserve(line.variant_id, line.quantity, order_id=order.id, name=line.product_name)
+                    raise OutOfStock(0, line.quantity, 0, name_for(line.product_name, line.variant_label))
+                inventory.reserve(line.variant_id, line.quantity, order_id=order.id,
+                                  name=name_for(line.product_name, line.variant_label))
     except OutOfStock:
         return False
     return True
@@ -312,20 +308,15 @@ def fulfil_order(order_id: int, session_data: PaymentData | Mapping[str, Any], a
     if payment.order_id is not None and payment.order_id != order_id:
         return FulfilResult("mismatch", None, notes=["payment belongs to another order"])
     try:
-        begin_write()
-        order = lock_order(order_id)
-        if order is None:
-            db.session.rollback()
-            return FulfilResult("not_found")
-        result = fulfil_locked(order, payment, actor)
-        db.session.commit()
+        with transaction(write=True):
+            order = lock_order(order_id)
+            if order is None:
+                return FulfilResult("not_found")  # nothing was written
+            result = fulfil_locked(order, payment, actor)
     except ConcurrentTransition:
-        db.session.rollback()
+        # Rolled back: another transaction moved the order first.
         order = db.session.get(Order, order_id)
         return FulfilResult("already_paid", order)
-    except Exception:
-        db.session.rollback()
-        raise
     after_commit(result)
     return result
 
@@ -386,8 +377,7 @@ def start_stripe_payment(order_id: int, success_url: str, cancel_url: str) -> st
 
 def attach_stripe_session(order_id: int, session_id: str, expires_at) -> None:
     """Remember the session id; the reservation lasts as long as the session can still be paid."""
-    try:
-        begin_write()
+    with transaction(write=True):
         order = lock_order(order_id)
         if order is not None:
             order.stripe_session_id = session_id
@@ -395,10 +385,6 @@ def attach_stripe_session(order_id: int, session_id: str, expires_at) -> None:
             if order.state == OrderState.PENDING_PAYMENT and expires_at and (
                     order.expires_at is None or expires_at > order.expires_at):
                 order.expires_at = expires_at
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
 
 
 def confirm_stripe_return(order_id: int, session_id: str | None, actor: str) -> FulfilResult | None:

@@ -9,15 +9,18 @@ from flask_login import current_user
 from store.checkout import bp, services
 from wtforms.fields.choices import SelectChoice
 
-from store.checkout.forms import CheckoutForm, int_or_none
+from store.catalog.availability import line_problem
+from store.checkout.forms import CheckoutForm
 from store.checkout.services import CheckoutError, OutOfStock, ShippingAddress, StaleAcknowledgment
 from store.payments import stripe_gateway
 from store.payments.stripe_gateway import PaymentError, WebhookSignatureError
 from store.checkout.webhooks import handle_event
+from store.countries import not_shipped_message, ships_to
 from store.extensions import csrf, db
 from store.orders import services as orders
 from store.orders.states import InvalidTransition, OrderState
 from store.safety.services import current_disclaimer
+from store.util import int_in_range
 
 log = logging.getLogger(__name__)
 SESSION_ORDERS = "checkout_orders"      # order numbers this browser placed (guests' access to their pages)
@@ -85,10 +88,15 @@ def _start_payment(order):
 
 
 def _prefill(form: CheckoutForm, addresses) -> None:
-    chosen = int_or_none(request.args.get("address"))
+    chosen = int_in_range(request.args.get("address"))
     address = next((a for a in addresses if a.id == chosen), None) or \
         next((a for a in addresses if a.is_default), None) or (addresses[0] if addresses else None)
-    if address is not None:
+    if address is not None and not ships_to(address.country):
+        # A saved address outside the shipping countries is never turned into one inside them: say why it
+        # was not filled in, by the country field (and in the error summary).
+        form.full_name.data = address.full_name
+        form.country.errors = [not_shipped_message(address.country)]
+    elif address is not None:
         form.full_name.data, form.line1.data, form.line2.data = address.full_name, address.line1, address.line2
         form.city.data, form.region.data = address.city, address.region
         form.postal_code.data, form.country.data = address.postal_code, address.country
@@ -96,17 +104,10 @@ def _prefill(form: CheckoutForm, addresses) -> None:
         form.full_name.data = current_user.name
 
 
-def _problems_message(summary, item_label) -> str:
-    """Name each item that cannot be bought as it stands (sold out, fewer left, or withdrawn)."""
-    parts = []
-    for view in summary.lines:
-        label = item_label(view.variant)
-        if not view.purchasable:
-            parts.append(f"{label} is no longer available.")
-        elif view.available <= 0:
-            parts.append(f"{label} is sold out.")
-        elif view.short:
-            parts.append(f"Only {view.available} of {label} left; you asked for {view.quantity}.")
+def _problems_message(summary) -> str:
+    """Name each item that cannot be bought as it stands (out of stock, fewer left, or withdrawn): the
+    availability policy's words."""
+    parts = [problem for view in summary.lines if (problem := line_problem(view.variant, view.quantity))]
     return "Sorry, we could not place your order: " + " ".join(parts) + " Nothing was charged; please adjust your cart."
 
 
@@ -133,7 +134,7 @@ def checkout():
     status = 200
     if form.validate_on_submit():
         if summary.has_problems:
-            flash(_problems_message(summary, cart_services.item_label), "error")
+            flash(_problems_message(summary), "error")
             return redirect(url_for("cart.view_cart"))
         if _payment_mode() is None:
             flash("Payments are not available right now, so we cannot take orders. Please try again later.",
@@ -147,8 +148,8 @@ def checkout():
                                         city=form.city.data, region=form.region.data,
                                         postal_code=form.postal_code.data, country=form.country.data),
                 shipping_method=form.shipping_method.data,
-                disclaimer_id=int_or_none(form.disclaimer_id.data),
-                disclaimer_version=int_or_none(form.disclaimer_version.data),
+                disclaimer_id=int_in_range(form.disclaimer_id.data),
+                disclaimer_version=int_in_range(form.disclaimer_version.data),
                 lines=[(view.variant.id, view.quantity) for view in summary.lines],
                 payment_provider=_payment_mode() or "demo", actor=_actor())
         except OutOfStock as error:
@@ -172,7 +173,7 @@ def checkout():
     products = list({view.product.id: view.product for view in summary.lines}.values())
     return render_template("checkout/checkout.html", form=form, summary=summary, quote=quote,
                            disclaimer=disclaimer, products=products, addresses=addresses,
-                           payment_mode=_payment_mode()), status
+                           payment_mode=_payment_mode(), ships_to=ships_to), status
 
 
 @bp.route("/checkout/pay/<number>", methods=["GET", "POST"])

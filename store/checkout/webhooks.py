@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from store.checkout.services import FulfilResult, PaymentData, after_commit, fulfil_locked
 from store.extensions import db
 from store.orders.models import Order, OrderEvent, WebhookEvent
-from store.db import begin_write
+from store.db import transaction
 from store.orders.services import lock_order, release_order_stock
 from store.orders.states import ConcurrentTransition, OrderState, can_transition, transition
 from store.util import int_in_range
@@ -24,42 +24,47 @@ log = logging.getLogger(__name__)
 ACTOR = "stripe"
 
 
+class DuplicateEvent(Exception):
+    """The event id is already recorded: this delivery was handled before."""
+
+
 def handle_event(event: Mapping[str, Any]) -> str:
     """Apply one verified event. Returns a short outcome for the response body and the log."""
     event_id, event_type = str(event["id"]), str(event["type"])
     result: FulfilResult | None = None
     try:
-        begin_write()
-        db.session.add(WebhookEvent(provider="stripe", event_id=event_id[:255], type=event_type[:120]))
-        try:
-            db.session.flush()
-        except IntegrityError:
-            db.session.rollback()
-            return "duplicate"
-        obj = _mapping(_mapping(event.get("data")).get("object"))
-        if event_type in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
-            outcome, result = _session_paid(obj)
-        elif event_type == "checkout.session.async_payment_failed":
-            outcome = _session_closed(obj, OrderState.CANCELLED, "Payment failed (delayed payment method)")
-        elif event_type == "checkout.session.expired":
-            outcome = _session_closed(obj, OrderState.EXPIRED, "Stripe checkout session expired unpaid")
-        elif event_type == "charge.refunded":
-            outcome = _charge_refunded(obj)
-        else:
-            outcome = "ignored"
-        db.session.commit()
+        with transaction(write=True):
+            _record_once(event_id, event_type)
+            obj = _mapping(_mapping(event.get("data")).get("object"))
+            if event_type in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
+                outcome, result = _session_paid(obj)
+            elif event_type == "checkout.session.async_payment_failed":
+                outcome = _session_closed(obj, OrderState.CANCELLED, "Payment failed (delayed payment method)")
+            elif event_type == "checkout.session.expired":
+                outcome = _session_closed(obj, OrderState.EXPIRED, "Stripe checkout session expired unpaid")
+            elif event_type == "charge.refunded":
+                outcome = _charge_refunded(obj)
+            else:
+                outcome = "ignored"
+    except DuplicateEvent:
+        return "duplicate"
     except ConcurrentTransition:
-        # Another transaction moved the order first; roll back (including the event row) so that a
-        # retry of this delivery is decided against the new state.
-        db.session.rollback()
+        # Another transaction moved the order first; everything (the event row too) was rolled back, so that
+        # a retry of this delivery is decided against the new state.
         return "conflict"
-    except Exception:
-        db.session.rollback()
-        raise
     if result is not None:
         after_commit(result)
     log.info("Stripe event %s (%s): %s", event_id, event_type, outcome)
     return outcome
+
+
+def _record_once(event_id: str, event_type: str) -> None:
+    """Write the event's row first: a second delivery of the same event hits the unique constraint."""
+    db.session.add(WebhookEvent(provider="stripe", event_id=event_id[:255], type=event_type[:120]))
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise DuplicateEvent(event_id) from exc
 
 
 def _mapping(value) -> Mapping[str, Any]:

@@ -22,7 +22,7 @@ from store.extensions import db
 from store.guides.models import (DOI_RE, PMID_RE, Guide, GuideFAQ, GuideProduct, GuideReference, GuideStatus,
                                  GuideStep, Tag, guide_tags, step_products)
 from store.markup import plain_text, render_markdown
-from store.util import slugify, utcnow
+from store.util import page_number, slugify, utcnow
 
 WORDS_PER_MINUTE = 200
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -329,11 +329,7 @@ def parse_listing_args(args, all_topics: list[Tag]) -> ListingQuery:
     """Anything odd (unknown topic, page "abc", page -3) falls back to the default listing."""
     slug = args.get("tag")
     tag = next((t for t in all_topics if t.slug == slug), None) if isinstance(slug, str) and slug else None
-    try:
-        page = int(args.get("page", 1))
-    except (TypeError, ValueError):
-        page = 1
-    return ListingQuery(tag=tag, page=min(max(page, 1), 10_000))
+    return ListingQuery(tag=tag, page=page_number(args.get("page")))
 
 
 def list_guides(q: ListingQuery):

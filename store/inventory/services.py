@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, func, insert, select, update
 
+from store.catalog.availability import shortage_message
 from store.catalog.models import Variant
 from store.extensions import db
 from store.inventory.models import MovementKind, StockMovement
@@ -23,11 +24,8 @@ class StockError(Exception):
 class OutOfStock(StockError):
     def __init__(self, variant_id: int, requested: int, available: int | None = None, name: str | None = None):
         self.variant_id, self.requested, self.available, self.name = variant_id, requested, available, name
-        label = name or f"Item {variant_id}"
-        if available is None or available <= 0:
-            super().__init__(f"{label} is sold out.")
-        else:
-            super().__init__(f"Only {available} of {label} left; you asked for {requested}.")
+        # The shop front's words (the availability policy): "X is out of stock." / "Only N of X left; ...".
+        super().__init__(shortage_message(name or f"Item {variant_id}", available, requested))
 
 
 class InvalidAdjustment(StockError):

@@ -9,7 +9,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from store.db import begin_write, lock_row
+from store.db import lock_row, transaction
 from store.extensions import db
 from store.inventory import services as inventory
 from store.orders.models import Order
@@ -87,37 +87,26 @@ def release_order_stock(order: Order, note: str) -> None:
 
 def cancel_order(order_id: int, actor: str, note: str = "Cancelled before payment") -> Order:
     """Cancel an unpaid order and release its stock. Raises InvalidTransition when it is past that."""
-    begin_write()
-    order = lock_order(order_id)
-    if order is None:
-        raise OrderNotFound(str(order_id))
-    try:
+    with transaction(write=True):
+        order = lock_order(order_id)
+        if order is None:
+            raise OrderNotFound(str(order_id))
         transition(order, OrderState.CANCELLED, actor, note)
         release_order_stock(order, note)
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
     return order
 
 
 def expire_order(order_id: int, actor: str = "system", note: str = "Reservation expired unpaid") -> bool:
     """Expire one pending order and release its stock. False when it was no longer pending (no effect)."""
-    begin_write()
-    order = lock_order(order_id)
-    if order is None or order.state != OrderState.PENDING_PAYMENT:
-        db.session.rollback()
-        return False
     try:
-        transition(order, OrderState.EXPIRED, actor, note)
-        release_order_stock(order, note)
+        with transaction(write=True):
+            order = lock_order(order_id)
+            if order is None or order.state != OrderState.PENDING_PAYMENT:
+                return False  # nothing was written
+            transition(order, OrderState.EXPIRED, actor, note)
+            release_order_stock(order, note)
     except ConcurrentTransition:
-        db.session.rollback()
-        return False
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
+        return False  # rolled back: another transaction moved the order first
     return True
 
 
@@ -139,7 +128,7 @@ def expire_due_orders(now: datetime | None = None) -> int:
             if expire_order(order_id):
                 expired += 1
         except InvalidTransition:
-            db.session.rollback()
+            continue  # rolled back by expire_order's transaction; each order is its own use case
     return expired
 
 

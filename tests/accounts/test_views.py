@@ -318,3 +318,34 @@ def test_create_admin_command_creates_then_promotes(app, make_user):
 
     result = runner.invoke(args=["create-admin", "weak@example.com"], input="password\npassword\n")
     assert result.exit_code != 0 and "at least 10" in result.output
+
+
+def test_address_forms_offer_only_the_countries_checkout_ships_to(app, client, make_user, login_as):
+    from store.checkout.forms import CheckoutForm
+    from store.accounts.forms import AddressForm
+
+    with app.test_request_context():
+        account_choices = [(c.value, c.label) for c in AddressForm().country.choices]
+        checkout_choices = [(c.value, c.label) for c in CheckoutForm().country.choices]
+    assert account_choices == checkout_choices == [("US", "United States"), ("CA", "Canada")]
+
+    user = make_user("abroad@example.com")
+    login_as(client, user)
+    data = {"full_name": "Ada Abroad", "line1": "1 Rue de Rivoli", "city": "Paris", "postal_code": "75001",
+            "country": "FR"}
+    refused = client.post("/account/addresses/new", data=data)
+    assert refused.status_code == 400 and "Not a valid choice" in refused.get_data(as_text=True)
+    with pytest.raises(accounts.AddressCountry, match="We ship only to the United States and Canada"):
+        with app.app_context():
+            accounts.save_address(user.id, accounts.AddressData(full_name="Ada", line1="1 Rue", city="Paris",
+                                                                postal_code="75001", country="FR"))
+    with app.app_context():
+        assert _db.session.scalar(select(Address.id)) is None
+        # An address saved before the list was narrowed: its edit page says so instead of passing it off as US.
+        _db.session.add(Address(user_id=user.id, full_name="Ada Abroad", line1="1 Rue de Rivoli", city="Paris",
+                                postal_code="75001", country="FR"))
+        _db.session.commit()
+        address_id = _db.session.scalar(select(Address.id))
+    page = client.get(f"/account/addresses/{address_id}/edit")
+    assert page.status_code == 200
+    assert "We ship only to the United States and Canada, and this address is in France." in page.get_data(as_text=True)

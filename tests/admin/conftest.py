@@ -1,8 +1,6 @@
 """Admin test helpers: signed-in admin and customer clients, a private upload folder."""
 from __future__ import annotations
 
-import io
-
 import pytest
 
 
@@ -33,11 +31,7 @@ def upload_folder(app, tmp_path):
     app.config["UPLOAD_FOLDER"] = old
 
 
-def png_bytes(size=(900, 700), color=(200, 120, 60)) -> bytes:
-    from PIL import Image
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, "PNG")
-    return buffer.getvalue()
+from tests.factories import png_bytes  # noqa: E402,F401  (the builder lives in tests/factories.py)
 
 
 def audit_rows(db, action=None):

@@ -242,3 +242,21 @@ def test_purge_deletes_only_old_guest_carts(db, user_id):
     remaining = set(db.session.scalars(select(Cart.id)))
     assert remaining == {ids[1], ids[2]}
     assert db.session.scalar(select(func.count()).select_from(CartLine)) == 0
+
+
+def test_a_line_added_at_the_same_time_elsewhere_gives_the_friendly_error_and_changes_nothing(db):
+    """Two windows add the same item at once: the loser hits the one-line-per-variant constraint at commit. The
+    shopper reads a CartError (not a server error), the transaction is rolled back, and the winner's line stays."""
+    from sqlalchemy import insert
+
+    vid = _variant(on_hand=10)
+    c = cart.get_or_create_cart(None, "two-windows")
+    cart_id = c.id
+    assert c.lines == []  # this window's view of the cart: still empty
+    with db.engine.begin() as other_window:
+        other_window.execute(insert(CartLine).values(cart_id=cart_id, variant_id=vid, quantity=1,
+                                                     unit_price_cents_at_add=1999, added_at=utcnow()))
+    with pytest.raises(cart.CartError, match="changed at the same time in another window"):
+        cart.add_item(c, vid, 3, MAX)
+    assert not db.session.new and not db.session.dirty  # rolled back: nothing left pending
+    assert _lines(c) == {vid: 1}

@@ -1,4 +1,5 @@
-"""Shared helpers for checkout tests: a placed order from explicit lines, signed webhooks, Stripe HTTP stub."""
+"""Shared helpers for checkout tests: signed webhooks and the Stripe HTTP stub (``place`` and ``ADDRESS`` are
+re-exported from tests/factories.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -10,20 +11,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import stripe
 
-from store.checkout import services
-from store.checkout.services import ShippingAddress
-from store.safety.services import current_disclaimer
+from tests.factories import ADDRESS, place_order as place  # noqa: F401  (the builders live in tests/factories.py)
 
-ADDRESS = ShippingAddress(name="Robin Reader", line1="12 Elm Street", city="Springfield", region="IL",
-                          postal_code="62701", country="US")
 WEBHOOK_SECRET = "whsec_test_kneadwell_secret"
-
-
-def place(lines, email="buyer@example.com", user_id=None, **kwargs):
-    disclaimer = current_disclaimer("product")
-    return services.place_order(email=email, user_id=user_id, address=ADDRESS, shipping_method="standard",
-                                disclaimer_id=disclaimer.id, disclaimer_version=disclaimer.version,
-                                lines=lines, **kwargs)
 
 
 def sign(payload: str, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:

@@ -128,7 +128,7 @@ def test_demo_decline_then_cancel_releases_stock(app, client, shop, smtp_server)
 def test_out_of_stock_at_checkout_names_item(app, client, shop):
     _add(client, shop.oil_large, 2)
     with app.app_context():
-        from tests.checkout.helpers import place
+        from tests.factories import place_order as place
         place([(shop.oil_large, 1)], email="other@example.com")
     response = client.post("/checkout", data=_form(app), follow_redirects=True)
     html = response.get_data(as_text=True)
@@ -155,7 +155,7 @@ def test_other_visitors_cannot_see_or_pay_an_order(app, client, shop, make_user,
 def test_demo_pay_refused_when_stripe_keys_set_or_demo_off(app, client, shop, stripe_http):
     _add(client, shop.roller)
     with app.app_context():
-        from tests.checkout.helpers import place
+        from tests.factories import place_order as place
         number = place([(shop.roller, 1)], email="guest@example.com").number
     with client.session_transaction() as s:
         s["checkout_orders"] = [number]
@@ -257,3 +257,29 @@ def test_checkout_page_query_count_does_not_grow_with_lines(app, client, shop, c
     with count_queries() as placing:
         assert client.post("/checkout", data=_form(app)).status_code == 302
     print("placing a 3-line order (view + service) queries:", placing.count)
+
+
+def test_saved_address_outside_the_shipping_countries_is_explained_never_changed(app, client, shop, make_user,
+                                                                                login_as):
+    """A London address saved when accounts offered more countries than checkout ships to: checkout says so by
+    the country field and fills in none of it, instead of showing it as a United States address."""
+    from store.accounts.models import Address
+    user = make_user("londoner@example.com")
+    with app.app_context():
+        db.session.add(Address(user_id=user.id, full_name="Lou Londoner", line1="221B Baker Street", city="London",
+                               postal_code="NW1 6XE", country="GB", is_default=True))
+        db.session.commit()
+    login_as(client, user)
+    _add(client, shop.roller)
+    response = client.get("/checkout")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert ("We ship only to the United States and Canada, and this address is in the United Kingdom." in html)
+    assert 'value="221B Baker Street"' not in html and 'value="NW1 6XE"' not in html
+    assert "Use Lou Londoner, 221B Baker Street, London" in html and "outside the countries we ship to" in html
+    # Posting the old country is refused like any country we do not ship to; nothing is ordered.
+    refused = client.post("/checkout", data=_form(app, email=None, country="GB", city="London",
+                                                  line1="221B Baker Street", postal_code="NW1 6XE"))
+    assert refused.status_code == 400 and "Not a valid choice" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert _orders() == []

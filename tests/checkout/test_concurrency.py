@@ -12,7 +12,8 @@ from store.extensions import db as _db
 from store.inventory.models import StockMovement
 from store.inventory.services import ledger_totals
 from store.orders.models import Order, OrderEvent, WebhookEvent
-from tests.checkout.helpers import event, place, post_event, session_object
+from tests.checkout.helpers import event, post_event, session_object
+from tests.factories import place_order as place
 from tests.factories import make_disclaimers, make_product
 
 
@@ -48,7 +49,7 @@ def test_forty_buyers_five_units(app):
     ok = [r for r in results if r[0] == "ok"]
     sold_out = [r for r in results if r[0] == "sold out"]
     assert len(ok) == 5 and len(sold_out) == 35
-    assert all(r[1] == "Last Few Roller is sold out." for r in sold_out)
+    assert all(r[1] == "Last Few Roller is out of stock." for r in sold_out)
     with app.app_context():
         variant = _db.session.get(Variant, variant_id)
         assert (variant.on_hand, variant.reserved, variant.available) == (5, 5, 0)
@@ -186,7 +187,7 @@ def test_forty_shoppers_over_http_on_the_live_server(app, live_server):
         if "/checkout/demo-pay/" in location:
             return "order"
         page = opener.open(live_server.url + "/cart", timeout=60).read().decode()
-        return "sold out" if "Rush Roller is sold out." in page else f"unexpected {status} {location}"
+        return "sold out" if "Rush Roller is out of stock." in page else f"unexpected {status} {location}"
 
     results = _run(40, shopper)
     assert results.count("order") == 5 and results.count("sold out") == 35, results

@@ -12,7 +12,8 @@ from store.inventory.services import ledger_totals
 from store.orders.models import Order, OrderEvent
 from store.orders.services import expire_due_orders
 from store.util import utcnow
-from tests.checkout.helpers import place, session_object
+from tests.checkout.helpers import session_object
+from tests.factories import place_order as place
 
 
 def _reload(order_id):

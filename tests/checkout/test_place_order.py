@@ -13,7 +13,7 @@ from store.inventory.services import ledger_totals
 from store.orders.models import Order, OrderEvent, OrderLine
 from store.safety.models import DisclaimerKind
 from store.safety.services import current_disclaimer, new_disclaimer_version
-from tests.checkout.helpers import ADDRESS, place
+from tests.factories import ADDRESS, place_order as place
 
 
 def _count(model):
@@ -71,7 +71,7 @@ def test_short_line_rolls_back_everything_and_names_the_item(db, shop):
 
 def test_sold_out_message(db, shop):
     place([(shop.oil_large, 2)])
-    with pytest.raises(OutOfStock, match="Calm Body Oil \\(100 ml\\) is sold out"):
+    with pytest.raises(OutOfStock, match="Calm Body Oil \\(100 ml\\) is out of stock"):
         place([(shop.oil_large, 1)])
 
 
@@ -91,7 +91,7 @@ def test_stale_acknowledgment_is_refused(db, shop):
 def test_unavailable_and_bad_input(db, shop):
     db.session.get(Variant, shop.oil_small).is_active = False
     db.session.commit()
-    with pytest.raises(ItemUnavailable, match="Calm Body Oil"):
+    with pytest.raises(ItemUnavailable, match="Calm Body Oil \\(50 ml\\) is no longer available"):
         place([(shop.oil_small, 1)])
     with pytest.raises(ItemUnavailable):
         place([(999999, 1)])

@@ -10,7 +10,8 @@ from store.catalog.models import Variant
 from store.extensions import db
 from store.inventory.services import ledger_totals
 from store.orders.models import Order, OrderEvent, WebhookEvent
-from tests.checkout.helpers import event, place, post_event, session_object, sign
+from tests.checkout.helpers import event, post_event, session_object, sign
+from tests.factories import place_order as place
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from store.checkout import services
 from store.extensions import db as _db
 from store.orders.models import Order
 from store.orders.services import order_token
-from tests.checkout.helpers import place
+from tests.factories import place_order as place
 
 
 def _paid_order(app, variant_id, user=None, email="buyer@example.com"):

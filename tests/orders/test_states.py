@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from store.extensions import db
 from store.orders.models import Order, OrderEvent
 from store.orders.states import ALLOWED, InvalidTransition, OrderState, transition
+from tests.factories import make_order
 
 ALLOWED_PAIRS = [(src, dst) for src, targets in ALLOWED.items() for dst in sorted(targets)]
 REFUSED_PAIRS = [
@@ -18,10 +19,7 @@ REFUSED_PAIRS = [
 
 
 def _order(state):
-    order = Order(number=f"KW-TEST-{state[:4].upper()}", email="a@example.com", state=state, total_cents=100)
-    db.session.add(order)
-    db.session.flush()
-    return order
+    return make_order(state)
 
 
 def test_table_matches_the_issue():

@@ -62,7 +62,7 @@ def test_a_csv_with_a_nul_byte_or_a_huge_stock_is_refused_with_the_line(app, wor
 def test_an_order_whose_total_would_overflow_is_refused_and_writes_nothing(app, world):
     from store.checkout.services import CheckoutError
     from store.extensions import db
-    from tests.checkout.helpers import place
+    from tests.factories import place_order as place
     from tests.factories import make_product
     from tests.robustness.world import table_rows
 

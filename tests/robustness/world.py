@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from store.extensions import db
+from tests.factories import make_address, make_user, pay_order, place_order
 
 PASSWORD = "correct horse battery staple"
 
@@ -49,29 +49,19 @@ def seed_world() -> World:
     from store.accounts.models import User
     from store.cart import services as carts
     from store.catalog.models import Product, ProductStatus
-    from store.checkout import services as checkout
-    from store.checkout.services import ShippingAddress
     from store.demo import seed_all
     from store.guides.models import Guide
     from store.orders import services as orders
-    from store.safety.services import current_disclaimer
 
     seed_all()
     w = World()
     users = {}
     for key, email, role in (("admin", "boss@kneadwell.test", "admin"), ("customer", w.customer_email, "customer"),
                              ("other", "other@example.com", "customer")):
-        user = User(email=email, name=key.title(), role=role, password_hash=generate_password_hash(PASSWORD))
-        db.session.add(user)
-        users[key] = user
-    db.session.commit()
+        users[key] = make_user(email, PASSWORD, role=role, name=key.title())
     w.admin_id, w.customer_id, w.other_id = users["admin"].id, users["customer"].id, users["other"].id
-
-    def address(user_id):
-        return accounts.save_address(user_id, accounts.AddressData(
-            full_name="Robin Reader", line1="12 Elm Street", line2="", city="Springfield", region="IL",
-            postal_code="62701", country="US", phone="", is_default=True)).id
-    w.address_id, w.other_address_id = address(w.customer_id), address(w.other_id)
+    w.address_id, w.other_address_id = make_address(w.customer_id).id, make_address(w.other_id).id
+    db.session.commit()
 
     products = list(db.session.scalars(select(Product).where(Product.status == ProductStatus.ACTIVE)
                                        .order_by(Product.id)))
@@ -84,22 +74,16 @@ def seed_world() -> World:
     guide = db.session.scalars(select(Guide).where(Guide.published_at.is_not(None)).order_by(Guide.id)).first()
     w.guide_id, w.guide_slug = guide.id, guide.slug
 
-    disclaimer = current_disclaimer("product")
-    ship_to = ShippingAddress(name="Robin Reader", line1="12 Elm Street", city="Springfield", region="IL",
-                              postal_code="62701", country="US")
-
     def place(email, user_id, variant_id):
-        return checkout.place_order(email=email, user_id=user_id, address=ship_to, shipping_method="standard",
-                                    disclaimer_id=disclaimer.id, disclaimer_version=disclaimer.version,
-                                    lines=[(variant_id, 1)], payment_provider="demo", actor="seed")
+        return place_order([(variant_id, 1)], email, user_id, payment_provider="demo", actor="seed")
 
     pending = place(w.customer_email, w.customer_id, first.id)
     w.pending_number, w.pending_id = pending.number, pending.id
     paid = place(w.customer_email, w.customer_id, second.id)
-    checkout.fulfil_order(paid.id, checkout.PaymentData.demo(paid), actor="seed")
+    pay_order(paid, actor="seed")
     w.paid_number, w.paid_id = paid.number, paid.id
     other = place("other@example.com", w.other_id, first.id)
-    checkout.fulfil_order(other.id, checkout.PaymentData.demo(other), actor="seed")
+    pay_order(other, actor="seed")
     w.other_number, w.other_order_id = other.number, other.id
     guest = place("guest@example.com", None, second.id)
     w.guest_number = guest.number

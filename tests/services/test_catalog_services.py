@@ -198,11 +198,13 @@ def test_get_active_product_ignores_drafts_archived_and_odd_slugs(db):
 
 
 def test_stock_status_labels(app_ctx):
-    assert services.stock_status(10).label == "In stock"
-    assert services.stock_status(3).label == "Only 3 left"
-    assert services.stock_status(1).code == "low"
-    assert services.stock_status(0).label == "Out of stock"
-    assert services.stock_status(-2).schema == "https://schema.org/OutOfStock"
+    from store.catalog.availability import default_low_stock_threshold, status_for
+    low_at = default_low_stock_threshold()
+    assert status_for(10, low_at).label == "In stock"
+    assert status_for(3, low_at).label == "Only 3 left"
+    assert status_for(1, low_at).code == "low"
+    assert status_for(0, low_at).label == "Out of stock"
+    assert status_for(-2, low_at).schema == "https://schema.org/OutOfStock"
 
 
 def test_a_product_card_ignores_inactive_variants(db):
@@ -210,7 +212,7 @@ def test_a_product_card_ignores_inactive_variants(db):
                                                                           "is_active": False},
                                      {"price_cents": 2000, "on_hand": 3}])
     assert [v.price_cents for v in availability.sellable_variants(product)] == [1000, 2000]
-    assert availability.product_stock_status(product).label == "Only 5 left"
+    assert availability.product_stock_status(product).label == "Only 5 left"  # 2 + 3 of the active variants, both low
 
 
 def test_description_markdown_is_sanitised(db):

@@ -47,7 +47,7 @@ def test_reserve_refuses_more_than_available(db, variant_id):
     assert "Only 1 of ROLL-1 left; you asked for 2." == str(info.value)
     assert _stock(db, variant_id) == (5, 4)
     inventory.reserve(variant_id, 1)
-    with pytest.raises(OutOfStock, match="sold out"):
+    with pytest.raises(OutOfStock, match="ROLL-1 is out of stock"):
         inventory.reserve(variant_id, 1)
     _assert_ledger_matches(db, variant_id)
 
