@@ -28,7 +28,7 @@ def _stock_helpers() -> dict:
     look at what a shopper can buy; the back office looks at stock whatever the product's status)."""
     return {"low_stock_threshold": availability.low_stock_threshold,
             "default_low_stock_threshold": availability.default_low_stock_threshold,
-            "matches_low_stock_clause": availability.matches_low_stock_clause}
+            "needs_restock": availability.needs_restock}
 
 
 @bp.after_request

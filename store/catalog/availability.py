@@ -4,8 +4,9 @@
 - what a shopper calls it (``display_name``),
 - how many units can be bought now (``units_available``) and how many more fit a cart line (``addable_units``),
 - its stock status and the wording shown for it (``stock_status``: "In stock", "Only N left", "Out of stock"),
-- whether it is low on stock (``is_low_stock``, and ``low_stock_clause`` for SQL): one definition, a
-  per-variant threshold (``Variant.low_stock_threshold``) that falls back to ``LOW_STOCK_THRESHOLD`` from config.
+- whether it is low on stock (``is_low_stock``, the shop's "Only N left") and whether it needs restocking
+  (``needs_restock`` / ``needs_restock_clause`` for SQL, the back office's list: sold out included), both from one
+  threshold: the variant's own (``Variant.low_stock_threshold``), else ``LOW_STOCK_THRESHOLD`` from config.
 - the sentences a shopper reads when something cannot be bought (``unavailable_reason``, ``shortage_message``,
   ``line_problem``): "out of stock", "no longer available", "Only N of X left; you asked for Q.".
 
@@ -131,17 +132,17 @@ def is_low_stock(variant: Variant) -> bool:
     return stock_status(variant).code == "low"
 
 
-def low_stock_clause():
-    """The same rule as SQL, for listing low variants: active, available > 0 and at or below the threshold."""
+def needs_restock(variant: Variant) -> bool:
+    """The back office's view of the same threshold: an active variant at or below its low-stock threshold,
+    sold out included (those need restocking most), whatever its product's status (drafts too)."""
+    return bool(variant.is_active) and variant.available <= low_stock_threshold(variant)
+
+
+def needs_restock_clause():
+    """``needs_restock`` as SQL, for listing what to restock: active and on hand less reserved at or below the
+    variant's threshold (the store default when it has none)."""
     threshold = func.coalesce(Variant.low_stock_threshold, default_low_stock_threshold())
-    available = Variant.on_hand - Variant.reserved
-    return (Variant.is_active.is_(True)) & (available > 0) & (available <= threshold)
-
-
-def matches_low_stock_clause(variant: Variant) -> bool:
-    """``low_stock_clause`` for one loaded variant: active and 0 < available <= its threshold, whatever its
-    product's status (the back office watches the stock of drafts too; ``is_low_stock`` is the shop's view)."""
-    return bool(variant.is_active) and status_for(variant.available, low_stock_threshold(variant)).code == "low"
+    return (Variant.is_active.is_(True)) & ((Variant.on_hand - Variant.reserved) <= threshold)
 
 
 def sellable_variants(product: Product) -> list[Variant]:

@@ -1,9 +1,10 @@
-"""Low stock in the back office is the availability policy's rule: active, 0 < available <= threshold, where a
+"""Low stock in the back office is the availability policy's rule: active, available <= threshold, where a
 variant without its own threshold uses the store default (LOW_STOCK_THRESHOLD). The shop's "Only N left" uses
 the same rule, so the dashboard, the product list filter, its "low" badge and the stock page agree with it.
 
-The old admin rule was ``available < threshold``: a variant exactly at its threshold was not low, and a sold-out
-one was. Under the policy, at the threshold is low ("Only 3 left") and sold out is "Out of stock", not low."""
+The old admin rule was ``available < threshold``: a variant exactly at its threshold was not listed. Under the
+policy, at the threshold needs restocking (the shop says "Only 3 left"), and a sold-out one is listed too
+(the shop says "Out of stock")."""
 from __future__ import annotations
 
 import re
@@ -36,7 +37,7 @@ def test_dashboard_and_product_filter_use_the_policy_boundary(app, db, admin_cli
     make_disclaimers()
     make_product("At Default", variants=[{"sku": "AT-3", "on_hand": 3}])           # 3 <= 3 (default): low
     make_product("Above Default", variants=[{"sku": "ABOVE-4", "on_hand": 4}])     # 4 > 3: not low
-    make_product("Sold Out", variants=[{"sku": "OUT-0", "on_hand": 0}])            # 0: out of stock, not low
+    make_product("Sold Out", variants=[{"sku": "OUT-0", "on_hand": 0}])            # 0: out of stock, listed as sold out
     make_product("Own Threshold", variants=[{"sku": "OWN-8", "on_hand": 8}])       # 8 <= 10 (its own): low
     make_product("Own Lower", variants=[{"sku": "LOWER-2", "on_hand": 2}])         # 2 > 1 (its own): not low
     make_product("Inactive", variants=[{"sku": "ON-20", "on_hand": 20}, {"sku": "OFF-1", "on_hand": 1,
@@ -45,13 +46,14 @@ def test_dashboard_and_product_filter_use_the_policy_boundary(app, db, admin_cli
     _set_threshold("LOWER-2", 1)
     db.session.commit()
 
-    assert _low_skus_on_dashboard(admin_client) == {"AT-3", "OWN-8"}
+    assert _low_skus_on_dashboard(admin_client) == {"AT-3", "OUT-0", "OWN-8"}
 
     html = admin_client.get("/admin/products?low_stock=1").get_data(as_text=True)
     listed = {name for name in ("At Default", "Above Default", "Sold Out", "Own Threshold", "Own Lower", "Inactive")
               if name in html}
-    assert listed == {"At Default", "Own Threshold"}
+    assert listed == {"At Default", "Own Threshold", "Sold Out"}
     assert html.count('<strong class="stock--low">low</strong>') == 2
+    assert html.count('<strong class="stock--low">sold out</strong>') == 1
 
     # The shop front says the same about the same variant.
     slug = _db.session.scalar(select(Variant).where(Variant.sku == "AT-3")).product.slug
@@ -60,7 +62,7 @@ def test_dashboard_and_product_filter_use_the_policy_boundary(app, db, admin_cli
 
     # A lower store default moves the variants that use it, and only those.
     monkeypatch.setitem(app.config, "LOW_STOCK_THRESHOLD", 2)
-    assert _low_skus_on_dashboard(admin_client) == {"OWN-8"}
+    assert _low_skus_on_dashboard(admin_client) == {"OUT-0", "OWN-8"}
 
 
 def test_a_draft_products_low_variant_is_flagged_in_the_back_office(app, db, admin_client):

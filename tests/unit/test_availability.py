@@ -126,14 +126,16 @@ def test_an_item_not_for_sale_reads_out_of_stock_and_is_never_low(ctx):
     assert av.stock_status(variant).code == "out" and not av.is_low_stock(variant)
 
 
-def test_low_stock_sql_clause_agrees_with_is_low_stock(db):
+def test_restock_sql_clause_agrees_with_needs_restock(db):
     product = make_product(variants=[{"sku": f"LOW-{n}", "on_hand": n} for n in (0, 1, 3, 4, 12)])
     product.variants[4].low_stock_threshold = 12
     db.session.flush()
     in_sql = set(db.session.scalars(select(Variant.sku).where(Variant.product_id == product.id,
-                                                              av.low_stock_clause())))
-    in_python = {v.sku for v in product.variants if av.is_low_stock(v)}
-    assert in_sql == in_python == {"LOW-1", "LOW-3", "LOW-12"}
+                                                              av.needs_restock_clause())))
+    in_python = {v.sku for v in product.variants if av.needs_restock(v)}
+    assert in_sql == in_python == {"LOW-0", "LOW-1", "LOW-3", "LOW-12"}
+    # The shop front calls the in-stock ones low; the sold-out one is "Out of stock".
+    assert {v.sku for v in product.variants if av.is_low_stock(v)} == {"LOW-1", "LOW-3", "LOW-12"}
 
 
 # ---------------------------------------------------------------- how many fit a cart line

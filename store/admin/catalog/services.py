@@ -93,7 +93,7 @@ class ProductFilter:
 
 def low_stock_condition():
     """Low stock as the availability policy defines it (active, 0 < available <= threshold)."""
-    return availability.low_stock_clause()
+    return availability.needs_restock_clause()
 
 
 def product_list_statement(f: ProductFilter):

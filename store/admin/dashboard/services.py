@@ -75,7 +75,7 @@ def orders_to_ship(limit: int = 10) -> tuple[int, list[Order]]:
 def low_stock_variants(limit: int = 20) -> list[Variant]:
     return list(db.session.scalars(
         select(Variant).join(Product, Variant.product_id == Product.id)
-        .where(Product.status != ProductStatus.ARCHIVED, availability.low_stock_clause())
+        .where(Product.status != ProductStatus.ARCHIVED, availability.needs_restock_clause())
         .options(joinedload(Variant.product))
         .order_by((Variant.on_hand - Variant.reserved), Variant.sku).limit(limit)))
 
