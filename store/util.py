@@ -63,3 +63,11 @@ def date_arg(raw):
     except ValueError:
         return None
     return value if value < date.max else None
+
+
+def canonical_args(page: int, **filters) -> dict:
+    """The query arguments a listing's canonical link keeps: the filters that are set, and the page after the first."""
+    args = {name: value for name, value in filters.items() if value is not None}
+    if page > 1:
+        args["page"] = page
+    return args

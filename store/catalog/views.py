@@ -7,6 +7,7 @@ from store import search as search_index
 from store.catalog import availability, bp, services
 from store.money import cents_to_decimal_string
 from store.seo import register_sitemap
+from store import util
 from store.templating import absolute_url_for
 
 
@@ -34,11 +35,8 @@ def product_list():
     all_categories = services.categories()
     query = services.parse_listing_args(request.args, all_categories)
     pagination = services.list_products(query)
-    canonical_args = {}
-    if query.category is not None:
-        canonical_args["category"] = query.category.slug
-    if pagination.page > 1:
-        canonical_args["page"] = pagination.page
+    canonical_args = util.canonical_args(pagination.page,
+                                         category=query.category.slug if query.category is not None else None)
     return render_template("catalog/list.html", pagination=pagination, query=query, canonical_args=canonical_args,
                            categories=all_categories, sorts=services.SORTS)
 

@@ -7,6 +7,7 @@ from store import search as search_index
 from store.guides import bp, services
 from store.markup import plain_text
 from store.seo import register_sitemap
+from store import util
 from store.templating import absolute_url_for
 
 
@@ -35,11 +36,7 @@ def guide_list():
     all_topics = services.topics()
     query = services.parse_listing_args(request.args, all_topics)
     pagination = services.list_guides(query)
-    canonical_args = {}
-    if query.tag is not None:
-        canonical_args["tag"] = query.tag.slug
-    if pagination.page > 1:
-        canonical_args["page"] = pagination.page
+    canonical_args = util.canonical_args(pagination.page, tag=query.tag.slug if query.tag is not None else None)
     return render_template("guides/list.html", pagination=pagination, query=query, topics=all_topics,
                            canonical_args=canonical_args)
 
