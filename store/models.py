@@ -11,3 +11,4 @@ from store.guides.models import (  # noqa: F401
 from store.inventory.models import MovementKind, StockMovement  # noqa: F401
 from store.orders.models import Order, OrderEvent, OrderLine, Refund, WebhookEvent  # noqa: F401
 from store.safety.models import Disclaimer, DisclaimerKind  # noqa: F401
+from store.outbox.models import OutboxMessage  # noqa: F401

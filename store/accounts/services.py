@@ -211,14 +211,14 @@ def request_password_reset(email: str, reset_url_for) -> bool:
     if user is None or not user.active:
         log.info("Password reset asked for an unknown email")
         return False
-    from store.mail import MailError, send_template
+    from store import outbox
+    from store.db import transaction
     token = make_reset_token(user)
-    try:
-        send_template(user.email, f"Reset your {current_app.config['STORE_NAME']} password", "password_reset",
-                      user=user, reset_url=reset_url_for(token),
-                      minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
-    except MailError:
-        log.exception("Could not send the password reset email")
+    with transaction():  # an outbox row; the worker sends it
+        outbox.enqueue_email(
+            key=outbox.stable_key("password-reset", user.id, secret=token), to=user.email,
+            subject=f"Reset your {current_app.config['STORE_NAME']} password", template="password_reset",
+            user=user, reset_url=reset_url_for(token), minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
     return True
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from store.admin import audit
 from store.extensions import db
 from store.money import format_money
+from store.orders import emails as order_emails
 from store.orders.models import Order, Refund
 from store.db import begin_write
 from store.orders.services import lock_order, release_order_stock
@@ -128,6 +129,7 @@ def mark_shipped(order_id: int, carrier: str, tracking_number: str, *, actor_id:
         order.carrier, order.tracking_number = carrier, tracking_number
         audit.record(actor_id, "order.ship", order, audit.diff(before, {
             "state": order.state, "carrier": carrier, "tracking_number": tracking_number}))
+        order_emails.queue_shipped(order)
         db.session.commit()
         return order
     except Exception:
@@ -153,17 +155,6 @@ def mark_delivered(order_id: int, *, actor_id: int | None) -> Order:
         raise
 
 
-def send_shipping_email(order: Order) -> bool:
-    """After the commit: tell the buyer. A mail failure is logged and reported, never undoes the shipment."""
-    from store.mail import MailError, send_template
-    try:
-        send_template(order.email, f"Your order {order.number} is on its way", "order_shipped", order=order)
-    except MailError:
-        log.exception("Shipping email for order %s failed", order.number)
-        return False
-    return True
-
-
 def cancel(order_id: int, note: str, *, actor_id: int | None) -> Order:
     """Cancel an unpaid order and release its reserved stock (the state machine refuses paid orders:
     those are refunded instead)."""
@@ -174,6 +165,7 @@ def cancel(order_id: int, note: str, *, actor_id: int | None) -> Order:
         transition(order, OrderState.CANCELLED, actor_label(actor_id), note)
         release_order_stock(order, note)
         audit.record(actor_id, "order.cancel", order, {"state": [before, order.state]}, reason=note)
+        order_emails.queue_cancelled(order, note)
         db.session.commit()
         return order
     except Exception:
@@ -237,6 +229,8 @@ def refund(order_id: int, amount_cents: int, reason: str, idempotency_key: str, 
         audit.record(actor_id, "order.refund", order, {
             "state": [before["state"], order.state],
             "refunded_cents": [before["refunded_cents"], order.refunded_cents]}, reason=reason)
+        db.session.flush()
+        order_emails.queue_refund(order, record)
         db.session.commit()
         return record, True
     except Exception:
