@@ -27,3 +27,4 @@ def _no_store(response):
 from store.admin import (  # noqa: E402,F401
     cli, views, views_catalog, views_guides, views_inventory, views_orders,
 )
+from store.admin.outbox import views as outbox_views  # noqa: E402,F401

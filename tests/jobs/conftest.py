@@ -9,6 +9,7 @@ import time
 import pytest
 
 from tests.checkout.conftest import shop, stripe_http, webhook_secret  # noqa: F401  (shared fixtures)
+from tests.admin.conftest import admin_client, admin_user, customer_client  # noqa: F401  (shared fixtures)
 from tests.conftest import CaughtMail
 
 
