@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import Flask
 from huey import Huey

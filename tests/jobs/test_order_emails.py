@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from store.extensions import db as _db
 from tests.admin.test_orders import _paid, _pending
 from tests.jobs.helpers import rows
 

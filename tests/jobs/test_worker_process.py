@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.jobs.conftest import wait_until
 from tests.jobs.helpers import order, paid_order, rows
 
 ROOT = Path(__file__).resolve().parents[2]

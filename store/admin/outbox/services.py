@@ -49,7 +49,7 @@ def can_resend(row: OutboxMessage) -> bool:
 def resend(message_id: int, *, actor_id: int | None) -> tuple[OutboxMessage, str]:
     """A failed message goes back in the queue; a sent one is queued again as a copy. Audited."""
     with transaction(write=True):
-        row = db.session.get(OutboxMessage, message_id)
+        row = db.session.get(OutboxMessage, message_id, populate_existing=True, with_for_update=True)
         if row is None:
             raise OutboxError("That message no longer exists.")
         if row.status == OutboxStatus.SENT and row.kind in NO_RESEND_COPY:
@@ -72,7 +72,8 @@ def resend_confirmation(order_id: int, *, actor_id: int | None) -> str:
             raise OutboxError("That order no longer exists.")
         if not order.paid_cents:
             raise OutboxError(f"Order {order.number} was never paid: there is no confirmation to send.")
-        row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.key == order_emails.confirmation_key(order.id)))
+        row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.key == order_emails.confirmation_key(order.id))
+                                .execution_options(populate_existing=True))
         if row is None:
             order_emails.queue_confirmation(order)
             action = "queued"
