@@ -87,6 +87,7 @@ class Config:
     OUTBOX_RETRY_DELAY = _int("OUTBOX_RETRY_DELAY", 60)  # seconds before the 2nd attempt; doubles after each
     OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 600)  # a dead worker's claim is free again after this
     OUTBOX_RELAY_GRACE = _int("OUTBOX_RELAY_GRACE", 60)  # the relay leaves rows this young to the normal path
+    OUTBOX_KEEP_DAYS = _int("OUTBOX_KEEP_DAYS", 90)  # sent emails are deleted after this (daily job)
     # Scheduled jobs: how often each runs (seconds), and how often the scheduler looks at them.
     JOBS_TICK_SECONDS = _int("JOBS_TICK_SECONDS", 60)
     JOBS_EXPIRE_ORDERS_SECONDS = _int("JOBS_EXPIRE_ORDERS_SECONDS", 60)

@@ -1,5 +1,5 @@
 """The jobs: deliver one outbox row, and the periodic ones (expire unpaid orders, relay the outbox, reconcile
-Stripe payments, purge abandoned guest carts). Registered on the app's Huey instance by ``register``; each job
+Stripe payments, purge abandoned guest carts and old sent emails). Registered on the app's Huey instance by ``register``; each job
 runs inside an app context and leaves no session behind."""
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ class Jobs:
     relay_outbox: TaskWrapper
     reconcile_payments: TaskWrapper
     purge_carts: TaskWrapper
+    purge_outbox: TaskWrapper
 
     def enqueue_deliveries(self, row_ids) -> None:
         for row_id in row_ids:
@@ -87,5 +88,11 @@ def register(huey: Huey, app: Flask) -> Jobs:
         from store.cart.services import purge_guest_carts
         return purge_guest_carts(app.config["CART_GUEST_MAX_AGE_DAYS"])
 
-    jobs = Jobs(deliver_email, expire_orders, relay_outbox, reconcile_payments, purge_carts)
+    @huey.periodic_task(Every(config["JOBS_PURGE_CARTS_SECONDS"]), name="outbox.purge")
+    @in_app
+    def purge_outbox():
+        from store import outbox
+        return outbox.purge_sent(app.config["OUTBOX_KEEP_DAYS"])
+
+    jobs = Jobs(deliver_email, expire_orders, relay_outbox, reconcile_payments, purge_carts, purge_outbox)
     return jobs

@@ -18,7 +18,7 @@ from typing import Callable
 
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -263,3 +263,14 @@ def requeue_or_copy(row_id: int) -> tuple[OutboxMessage, str]:
     if new_id is None:
         raise OutboxError("A copy of that message was queued a moment ago.")
     return db.session.get(OutboxMessage, new_id), "copied"
+
+
+def purge_sent(older_than_days: int) -> int:
+    """Delete sent rows older than ``older_than_days`` (their copies' link to them is cleared by the foreign
+    key). Queued and failed rows are kept whatever their age. Returns how many were deleted."""
+    cutoff = utcnow() - timedelta(days=max(older_than_days, 0))
+    with transaction(write=True):
+        result = db.session.execute(delete(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENT.value,
+                                                                OutboxMessage.sent_at < cutoff)
+                                    .execution_options(synchronize_session=False))
+    return result.rowcount or 0

@@ -89,3 +89,23 @@ def test_reconciliation_expires_a_session_that_ended_unpaid_and_asks_once(app, s
     time.sleep(2.5)
     assert len([r for r in stripe_http.requests if "cs_test_gone" in r["path"]]) == 1
     assert order(app, order_id).state == "expired"
+
+
+def test_old_sent_emails_are_purged_and_others_kept(app, shop):
+    from sqlalchemy import update
+
+    from store.outbox import OutboxMessage, purge_sent
+    from tests.jobs.helpers import paid_order
+    for email in ("old@example.com", "new@example.com", "failed@example.com"):
+        paid_order(app, shop.roller, email=email)
+    with app.app_context():
+        long_ago = utcnow() - timedelta(days=91)
+        _db.session.execute(update(OutboxMessage).where(OutboxMessage.recipient == "old@example.com")
+                            .values(status="sent", sent_at=long_ago))
+        _db.session.execute(update(OutboxMessage).where(OutboxMessage.recipient == "new@example.com")
+                            .values(status="sent", sent_at=utcnow()))
+        _db.session.execute(update(OutboxMessage).where(OutboxMessage.recipient == "failed@example.com")
+                            .values(status="failed", created_at=long_ago))
+        _db.session.commit()
+        assert purge_sent(app.config["OUTBOX_KEEP_DAYS"]) == 1
+    assert sorted(r.recipient for r in rows(app)) == ["failed@example.com", "new@example.com"]
