@@ -8,7 +8,7 @@ export FLASK_APP := wsgi.py
 # PostgreSQL server used by the second test pass (a throwaway database is created and dropped on it).
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-sqlite test-postgres install install-test bench migrate seed clean
+.PHONY: run worker test test-sqlite test-postgres install install-test bench migrate seed clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,17 @@ migrate: install
 seed: migrate
 	$(VENV)/bin/flask seed-demo --if-empty
 
+# The web server plus the job worker (outbox delivery, retries, scheduled jobs) on the embedded SQLite job queue
+# (instance/jobs.db, no Redis). Ctrl-C stops both; if either stops on its own, the other is stopped too.
 run: seed
-	@echo "Serving $$($(PY) -c 'from config import Config; print(Config.STORE_NAME)') on http://127.0.0.1:$(PORT)"
-	$(VENV)/bin/flask run --host 127.0.0.1 --port $(PORT)
+	@echo "Serving $$($(PY) -c 'from config import Config; print(Config.STORE_NAME)') on http://127.0.0.1:$(PORT) (web server + job worker; Ctrl-C stops both)"
+	@trap 'trap - INT TERM EXIT; kill -INT $$worker 2>/dev/null; kill -TERM $$web 2>/dev/null; wait' INT TERM EXIT; \
+	$(VENV)/bin/flask worker & worker=$$!; \
+	$(VENV)/bin/flask run --host 127.0.0.1 --port $(PORT) & web=$$!; \
+	wait -n
+
+worker: migrate
+	$(VENV)/bin/flask worker
 
 test: install-test
 	bash scripts/ensure-services.sh

@@ -76,6 +76,25 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Kneadwell <shop@kneadwell.test>")
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 20)  # seconds per SMTP operation (the worker's, never a request's)
+
+    # Outbox and job queue (store/outbox, store/jobs): every email is an outbox row delivered by `flask worker`.
+    # JOB_QUEUE_URL: sqlite:///path (embedded default, no Redis needed) or redis://host:6379/0 in production.
+    JOB_QUEUE_URL = os.environ.get("JOB_QUEUE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'jobs.db'}")
+    JOB_QUEUE_NAME = os.environ.get("JOB_QUEUE_NAME", "kneadwell")
+    JOB_WORKERS = _int("JOB_WORKERS", 2)  # worker threads per `flask worker` process
+    OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 12)  # 60 s doubling 11 times: about 34 hours of retries
+    OUTBOX_RETRY_DELAY = _int("OUTBOX_RETRY_DELAY", 60)  # seconds before the 2nd attempt; doubles after each
+    OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 600)  # a dead worker's claim is free again after this
+    OUTBOX_RELAY_GRACE = _int("OUTBOX_RELAY_GRACE", 60)  # the relay leaves rows this young to the normal path
+    OUTBOX_KEEP_DAYS = _int("OUTBOX_KEEP_DAYS", 90)  # sent emails are deleted after this (daily job)
+    # Scheduled jobs: how often each runs (seconds), and how often the scheduler looks at them.
+    JOBS_TICK_SECONDS = _int("JOBS_TICK_SECONDS", 60)
+    JOBS_EXPIRE_ORDERS_SECONDS = _int("JOBS_EXPIRE_ORDERS_SECONDS", 60)
+    JOBS_RELAY_OUTBOX_SECONDS = _int("JOBS_RELAY_OUTBOX_SECONDS", 60)
+    JOBS_RECONCILE_SECONDS = _int("JOBS_RECONCILE_SECONDS", 60)
+    JOBS_PURGE_CARTS_SECONDS = _int("JOBS_PURGE_CARTS_SECONDS", 24 * 60 * 60)
+    RECONCILE_LOOKBACK_HOURS = _int("RECONCILE_LOOKBACK_HOURS", 48)
 
     # Security
     REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -118,6 +137,18 @@ class TestingConfig(Config):
     STRIPE_SECRET_KEY = ""
     STRIPE_WEBHOOK_SECRET = ""
     SERVER_NAME = None
+    # The test session points JOB_QUEUE_URL at a temporary SQLite file (tests/conftest.py); an app made on its
+    # own gets an in-memory queue. Short retries and leases, so the worker tests take seconds.
+    JOB_QUEUE_URL = os.environ.get("TEST_JOB_QUEUE_URL", "memory://")
+    OUTBOX_RETRY_DELAY = 1
+    OUTBOX_MAX_ATTEMPTS = 5
+    OUTBOX_LEASE_SECONDS = 5
+    OUTBOX_RELAY_GRACE = 1
+    JOBS_TICK_SECONDS = 1
+    JOBS_EXPIRE_ORDERS_SECONDS = 1
+    JOBS_RELAY_OUTBOX_SECONDS = 1
+    JOBS_RECONCILE_SECONDS = 1
+    MAIL_TIMEOUT = 10
 
 
 class ProductionConfig(Config):

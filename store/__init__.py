@@ -45,6 +45,7 @@ def create_app(config_class: type[Config] = DevelopmentConfig, **overrides) -> F
     register_area_hooks(app)
     register_security_headers(app)
     register_commands(app)
+    register_jobs(app)
     return app
 
 
@@ -148,6 +149,11 @@ def register_security_headers(app: Flask) -> None:
             "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self' https://checkout.stripe.com",
         )
         return response
+
+
+def register_jobs(app: Flask) -> None:
+    from store import jobs
+    jobs.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

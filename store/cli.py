@@ -22,4 +22,7 @@ def seed_demo(if_empty: bool) -> None:
 
 
 def register(app: Flask) -> None:
+    from store.jobs.cli import worker
+
     app.cli.add_command(seed_demo)
+    app.cli.add_command(worker)

@@ -1,58 +1,72 @@
-"""Outgoing mail. With MAIL_SERVER unset (development) messages are written to the log; otherwise they go
-over SMTP (STARTTLS with MAIL_USE_TLS, login with MAIL_USERNAME / MAIL_PASSWORD)."""
+"""Outgoing mail: build one message and hand it to the SMTP server. Nothing else.
+
+Only the outbox worker calls ``send_message`` (store/outbox/delivery.py); web requests write outbox rows
+instead (store.outbox.enqueue_email). With MAIL_SERVER unset (development) messages are written to the log;
+otherwise they go over SMTP (STARTTLS with MAIL_USE_TLS, login with MAIL_USERNAME / MAIL_PASSWORD), every
+socket operation bounded by MAIL_TIMEOUT.
+"""
 from __future__ import annotations
 
 import logging
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import make_msgid, parseaddr
 
-from flask import current_app, render_template
-from jinja2 import TemplateNotFound
+from flask import current_app
 
 log = logging.getLogger(__name__)
 
 
 class MailError(RuntimeError):
-    pass
+    """The message was not accepted. ``permanent`` is True for a 5xx answer (retrying will not help)."""
+
+    def __init__(self, message: str, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
 
 
-def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+def new_message_id() -> str:
+    """A fresh, globally unique Message-ID in the sender's domain (stored on the outbox row, so a retried
+    delivery of the same message carries the same id and receivers can tell it is one message)."""
+    domain = parseaddr(current_app.config.get("MAIL_DEFAULT_SENDER") or "")[1].rpartition("@")[2]
+    return make_msgid(domain=domain or "kneadwell.local")
+
+
+def build_message(to: str, subject: str, text: str, html: str | None = None, *,
+                  message_id: str | None = None, sender: str | None = None) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["From"] = sender or current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain="kneadwell.local")
+    message["Message-ID"] = message_id or new_message_id()
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
     return message
 
 
-def send_mail(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
-    message = build_message(to, subject, text, html)
+def _is_permanent(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    code = getattr(exc, "smtp_code", None)
+    return isinstance(code, int) and 500 <= code < 600
+
+
+def send_message(message: EmailMessage) -> None:
+    """Send one built message over SMTP. Raises MailError (with ``permanent`` for a 5xx refusal)."""
     config = current_app.config
     if not config.get("MAIL_SERVER"):
-        log.info("Mail (not sent, MAIL_SERVER unset) to %s: %s\n%s", to, subject, text)
-        return message
+        log.info("Mail (not sent, MAIL_SERVER unset) to %s: %s\n%s", message["To"], message["Subject"],
+                 message.get_body(preferencelist=("plain",)).get_content())
+        return
     try:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config.get("MAIL_TIMEOUT", 20)) as smtp:
             if config.get("MAIL_USE_TLS"):
                 smtp.starttls(context=ssl.create_default_context())
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
-        raise MailError(f"Could not send mail to {to}: {exc}") from exc
-    return message
-
-
-def send_template(to: str, subject: str, template: str, **context) -> EmailMessage:
-    """Render templates/emails/<template>.txt (and .html when it exists) and send."""
-    text = render_template(f"emails/{template}.txt", **context)
-    try:
-        html = render_template(f"emails/{template}.html", **context)
-    except TemplateNotFound:
-        html = None
-    return send_mail(to, subject, text, html)
+        raise MailError(f"Could not send mail to {message['To']}: {exc}", permanent=_is_permanent(exc)) from exc

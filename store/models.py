@@ -12,3 +12,4 @@ from store.inventory.models import MovementKind, StockMovement  # noqa: F401
 from store.orders.models import Order, OrderEvent, OrderLine, Refund, WebhookEvent  # noqa: F401
 from store.safety.models import Disclaimer, DisclaimerKind  # noqa: F401
 from store.search.models import SearchEntry  # noqa: F401
+from store.outbox.models import OutboxMessage  # noqa: F401

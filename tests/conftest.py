@@ -51,8 +51,17 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url)
+def job_queue(tmp_path_factory):
+    """(JOB_QUEUE_URL, JOB_QUEUE_NAME) for the session: a temporary SQLite file, or TEST_JOB_QUEUE_URL (e.g.
+    redis://127.0.0.1:6379/0) under a name of its own."""
+    url = os.environ.get("TEST_JOB_QUEUE_URL") or f"sqlite:///{tmp_path_factory.mktemp('jobs') / 'jobs.db'}"
+    return url, f"kneadwell-test-{secrets.token_hex(4)}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, job_queue):
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url, JOB_QUEUE_URL=job_queue[0],
+                     JOB_QUEUE_NAME=job_queue[1])
     with app.app_context():
         from flask_migrate import upgrade
         upgrade()
@@ -77,6 +86,15 @@ def _clean_tables(request):
             else:
                 for table in tables:
                     conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture(autouse=True)
+def _flush_job_queue(request):
+    """Empty the job queue after each test that used the app (jobs naming rows of a finished test must not
+    run in the next one)."""
+    yield
+    if "app" in request.fixturenames:
+        request.getfixturevalue("app").extensions["huey"].flush()
 
 
 @pytest.fixture
@@ -289,3 +307,62 @@ def login_as(app):
             session["_user_id"] = user_id
             session["_fresh"] = True
     return _login
+
+
+# ------------------------------------------------------------------ the job queue: a real Huey consumer
+
+class RunningWorker:
+    """A Huey consumer (worker threads + scheduler) running in this process, as `flask worker` runs it."""
+
+    def __init__(self, app, consumer):
+        self.app, self.consumer = app, consumer
+
+    def queued_rows(self) -> int:
+        from sqlalchemy import func, select
+
+        from store.outbox import OutboxMessage
+        with self.app.app_context():
+            try:
+                return _db.session.scalar(select(func.count(OutboxMessage.id))
+                                          .where(OutboxMessage.status == "queued"))
+            finally:
+                _db.session.remove()
+
+    def drain(self, timeout: float = 30) -> None:
+        """Wait until every outbox row is sent or failed."""
+        import time
+        deadline = time.monotonic() + timeout
+        while self.queued_rows():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"outbox not drained within {timeout}s: {self.queued_rows()} row(s) queued")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.consumer.stop(graceful=True)
+
+
+@pytest.fixture
+def start_worker(app):
+    """start_worker(periodic=False, workers=2) -> RunningWorker; stopped at the end of the test."""
+    from store.jobs import get_huey, make_consumer
+
+    started: list[RunningWorker] = []
+
+    def _start(periodic: bool = False, workers: int = 2) -> RunningWorker:
+        consumer = make_consumer(get_huey(app), workers=workers, tick_seconds=app.config["JOBS_TICK_SECONDS"],
+                                 periodic=periodic, in_thread=True)
+        consumer.shutdown_timeout = 15
+        consumer.start()
+        worker = RunningWorker(app, consumer)
+        started.append(worker)
+        return worker
+
+    yield _start
+    for worker in started:
+        worker.stop()
+
+
+@pytest.fixture
+def outbox_worker(start_worker):
+    """A running worker that delivers the outbox (no scheduled jobs); `outbox_worker.drain()` waits for it."""
+    return start_worker(periodic=False)

@@ -16,11 +16,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from store import outbox
 from store.accounts.models import Address, Role, User
 from store.countries import not_shipped_message, ships_to
 from store.db import transaction
 from store.extensions import db
-from store.mail import MailError, send_template
 from store.util import utcnow
 
 log = logging.getLogger(__name__)
@@ -218,12 +218,11 @@ def request_password_reset(email: str, reset_url_for) -> bool:
         log.info("Password reset asked for an unknown email")
         return False
     token = make_reset_token(user)
-    try:
-        send_template(user.email, f"Reset your {current_app.config['STORE_NAME']} password", "password_reset",
-                      user=user, reset_url=reset_url_for(token),
-                      minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
-    except MailError:
-        log.exception("Could not send the password reset email")
+    with transaction():  # an outbox row; the worker sends it
+        outbox.enqueue_email(
+            key=outbox.stable_key("password-reset", user.id, secret=token), to=user.email,
+            subject=f"Reset your {current_app.config['STORE_NAME']} password", template="password_reset",
+            user=user, reset_url=reset_url_for(token), minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
     return True
 
 

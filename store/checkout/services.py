@@ -2,7 +2,8 @@
 once payment is verified (the same function for the Stripe webhook, the Stripe return page and the demo
 payment page).
 
-One transaction per use case, committed here. Mail goes out only after the commit.
+One transaction per use case, committed here. The confirmation email is an outbox row written in the payment's
+transaction; a worker delivers it (no request talks to SMTP).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from store.catalog.models import Variant
 from store.extensions import db
 from store.inventory import services as inventory
 from store.inventory.services import OutOfStock
+from store.orders import emails as order_emails
 from store.orders.models import Order, OrderEvent, OrderLine
 from store.db import transaction
 from store.orders.services import lock_order, order_token
@@ -282,9 +284,9 @@ def fulfil_locked(order: Order, payment: PaymentData, actor: str) -> FulfilResul
         order.stripe_payment_intent = payment.payment_intent
     if payment.session_id and not order.stripe_session_id:
         order.stripe_session_id = payment.session_id
-    send = order.confirmation_sent_at is None
-    if send:
-        order.confirmation_sent_at = utcnow()
+    # The confirmation is an outbox row in this transaction (one per order: its key dedupes); the worker
+    # sends it and sets confirmation_sent_at when it is delivered.
+    send = order.confirmation_sent_at is None and order_emails.queue_confirmation(order) is not None
     return FulfilResult(outcome, order, send_confirmation=send, first_payment=True)
 
 
@@ -323,29 +325,11 @@ def fulfil_order(order_id: int, session_data: PaymentData | Mapping[str, Any], a
 
 def after_commit(result: FulfilResult) -> None:
     """Once the payment is committed: empty a signed-in buyer's cart (guests' carts are emptied by the
-    return page, which knows their session) and send the confirmation (only the first fulfilment does)."""
+    return page, which knows their session). The confirmation was queued in the payment's transaction."""
     if result.order is None:
         return
     if result.first_payment and result.order.user_id is not None:
         empty_cart(result.order.user_id)
-    if result.send_confirmation:
-        send_confirmation(result.order)
-
-
-def send_confirmation(order: Order) -> None:
-    from store.mail import MailError, send_template
-    from store.templating import absolute_url_for
-
-    try:
-        view_url = absolute_url_for("orders.guest_order", token=order_token(order))
-    except RuntimeError:  # no request (CLI) and no STORE_URL
-        view_url = ""
-    try:
-        send_template(order.email, f"Your {current_app.config['STORE_NAME']} order {order.number}",
-                      "order_confirmation", order=order, view_url=view_url)
-    except MailError:
-        # The payment is recorded; a failed email must not undo it. The log tells staff to resend.
-        log.exception("Could not send the confirmation for order %s", order.number)
 
 
 # ------------------------------------------------------------------ payment providers

@@ -202,11 +202,12 @@ def _reset_link(smtp_server, email) -> str:
     return match.group(0)
 
 
-def test_password_reset_by_email_is_single_use(app, client, make_user, smtp_server):
+def test_password_reset_by_email_is_single_use(app, client, make_user, smtp_server, outbox_worker):
     make_user("reset@example.com", PASSWORD)
     response = client.post("/account/reset", data={"email": " Reset@Example.com "}, follow_redirects=True)
     assert "If an account uses that email" in response.get_data(as_text=True)
     link = _reset_link(smtp_server, "reset@example.com")
+    outbox_worker.drain()
     assert "Reset your Kneadwell password" in str(smtp_server.to("reset@example.com")[0]["Subject"])
     path = link.split("://", 1)[1].split("/", 1)[1]
     path = "/" + path
@@ -230,7 +231,7 @@ def test_password_reset_by_email_is_single_use(app, client, make_user, smtp_serv
         assert accounts.authenticate("reset@example.com", "my fresh long phrase")
 
 
-def test_reset_for_unknown_email_looks_the_same_and_sends_nothing(client, make_user, smtp_server):
+def test_reset_for_unknown_email_looks_the_same_and_sends_nothing(client, make_user, smtp_server, outbox_worker):
     make_user("exists@example.com", PASSWORD)
     known = client.post("/account/reset", data={"email": "exists@example.com"})
     known_page = client.get(known.location).get_data(as_text=True)
@@ -240,6 +241,7 @@ def test_reset_for_unknown_email_looks_the_same_and_sends_nothing(client, make_u
     assert known.location == unknown.location
     assert known_page == unknown_page
     _reset_link(smtp_server, "exists@example.com")
+    outbox_worker.drain()
     assert smtp_server.to("ghost@example.com") == []
 
 

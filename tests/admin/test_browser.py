@@ -38,8 +38,8 @@ def _sign_in(page, email, password):
     page.wait_for_load_state()
 
 
-def test_admin_builds_a_product_sells_it_ships_and_refunds(app, page, make_user, smtp_server, check_a11y,
-                                                          screenshot_dir, tmp_path, upload_cleanup):
+def test_admin_builds_a_product_sells_it_ships_and_refunds(app, page, make_user, smtp_server, outbox_worker,
+                                                          check_a11y, screenshot_dir, tmp_path, upload_cleanup):
     with app.app_context():
         make_disclaimers()
         _db.session.commit()
@@ -129,6 +129,7 @@ def test_admin_builds_a_product_sells_it_ships_and_refunds(app, page, make_user,
     page.get_by_role("button", name="Mark as shipped").click()
     assert page.get_by_text("marked as shipped; the buyer was emailed").is_visible()
     assert page.locator("[data-state]").inner_text() == "Shipped"
+    outbox_worker.drain()
     assert any("PP-778899" in smtp_server.text_of(m) for m in smtp_server.to("buyer@example.com"))
 
     # Partial refund, then the rest.

@@ -55,13 +55,14 @@ def test_detail_shows_lines_events_and_acknowledged_disclaimer(app, db, admin_cl
     assert 'data-action="ship"' in html and 'data-action="refund"' in html and 'data-action="cancel"' not in html
 
 
-def test_ship_sends_the_shipping_email_and_is_audited(app, db, admin_client, shop, smtp_server):
+def test_ship_sends_the_shipping_email_and_is_audited(app, db, admin_client, shop, smtp_server, outbox_worker):
     order_id = _paid(app, shop.roller)
     response = admin_client.post(f"/admin/orders/{order_id}/ship",
                                  data={"carrier": "Parcel Post", "tracking_number": "PP123456789"})
     assert response.status_code == 302
     order = _order(db, order_id)
     assert order.state == "shipped" and order.tracking_number == "PP123456789" and order.shipped_at
+    outbox_worker.drain()
     mails = smtp_server.to("buyer@example.com")
     shipped = [m for m in mails if "on its way" in m["Subject"]]
     assert len(shipped) == 1 and "PP123456789" in smtp_server.text_of(shipped[0])

@@ -41,7 +41,7 @@ def _wait_for_mail(smtp_server, address, count=1):
 
 
 def test_cart_survives_sign_up_sign_in_and_password_reset(page, browser, live_server, products, smtp_server,
-                                                          check_a11y, screenshot_dir):
+                                                          outbox_worker, check_a11y, screenshot_dir):
     roller_slug, oil_slug = products
 
     # A guest adds two products; the script updates the header count without leaving the page.
@@ -109,6 +109,7 @@ def test_cart_survives_sign_up_sign_in_and_password_reset(page, browser, live_se
         other.get_by_label("Email").fill(EMAIL)
         other.get_by_role("button", name="Send reset link").click()
         assert "If an account uses that email" in other.locator(".flashes").inner_text()
+        outbox_worker.drain()
         message = _wait_for_mail(smtp_server, EMAIL)
         link = re.search(r"https?://\S+/account/reset/\S+", smtp_server.text_of(message)).group(0)
         assert link.startswith(live_server.url)

@@ -26,7 +26,8 @@ def _fill_address(page):
     page.get_by_label("ZIP or postal code").fill("62701")
 
 
-def test_buy_two_products_with_demo_payment(app, page, shop, make_user, smtp_server, check_a11y, screenshot_dir):
+def test_buy_two_products_with_demo_payment(app, page, shop, make_user, smtp_server, outbox_worker, check_a11y,
+                                            screenshot_dir):
     make_user("robin@example.com", password="correct horse battery", name="Robin Reader")
     page.goto("/account/login")
     page.get_by_label("Email").fill("robin@example.com")
@@ -75,6 +76,7 @@ def test_buy_two_products_with_demo_payment(app, page, shop, make_user, smtp_ser
     row = page.locator(f"tr[data-order='{number}']")
     assert "Paid" in row.inner_text() and "$44.45" in row.inner_text()
 
+    outbox_worker.drain()
     [mail] = smtp_server.to("robin@example.com")
     body = smtp_server.text_of(mail)
     assert number in mail["Subject"] and "Cedar Foot Roller" in body and "Calm Body Oil (50 ml)" in body
@@ -87,7 +89,7 @@ def test_buy_two_products_with_demo_payment(app, page, shop, make_user, smtp_ser
     assert page.js_errors == []
 
 
-def test_decline_then_cancel(app, page, shop, smtp_server, screenshot_dir):
+def test_decline_then_cancel(app, page, shop, smtp_server, outbox_worker, screenshot_dir):
     _add_to_cart(page, shop.roller_slug)
     page.goto("/checkout")
     page.get_by_label("Email for your receipt").fill("guest@example.com")
@@ -109,4 +111,5 @@ def test_decline_then_cancel(app, page, shop, smtp_server, screenshot_dir):
     with app.app_context():
         assert _db.session.scalars(select(Order)).one().state == "cancelled"
         assert _db.session.get(Variant, shop.roller).reserved == 0
+    outbox_worker.drain()
     assert smtp_server.messages == []

@@ -82,7 +82,7 @@ def test_stale_acknowledgment_asks_again(app, client, shop):
     assert f'name="disclaimer_version" type="hidden" value="{new_version}"' in html
 
 
-def test_demo_purchase_as_guest(app, client, shop, smtp_server):
+def test_demo_purchase_as_guest(app, client, shop, smtp_server, outbox_worker):
     _add(client, shop.roller, 2)
     response = client.post("/checkout", data=_form(app))
     assert response.status_code == 302
@@ -97,6 +97,7 @@ def test_demo_purchase_as_guest(app, client, shop, smtp_server):
         order = db.session.scalars(select(Order)).one()
         assert order.state == "paid" and order.payment_provider == "demo" and order.user_id is None
         assert db.session.get(Variant, shop.roller).on_hand == 8
+    outbox_worker.drain()
     [mail] = smtp_server.to("guest@example.com")
     link = re.search(r"https?://\S+/orders/view/\S+", smtp_server.text_of(mail)).group(0)
     assert number in client.get(link.split("localhost", 1)[-1]).get_data(as_text=True)
@@ -104,7 +105,7 @@ def test_demo_purchase_as_guest(app, client, shop, smtp_server):
     assert "Cedar Foot Roller" not in cart  # the guest's cart was emptied once paid
 
 
-def test_demo_decline_then_cancel_releases_stock(app, client, shop, smtp_server):
+def test_demo_decline_then_cancel_releases_stock(app, client, shop, smtp_server, outbox_worker):
     _add(client, shop.oil_large, 2)
     number = client.post("/checkout", data=_form(app)).headers["Location"].rsplit("/", 1)[1]
     declined = client.post(f"/checkout/demo-pay/{number}", data={"action": "decline"})
@@ -122,6 +123,7 @@ def test_demo_decline_then_cancel_releases_stock(app, client, shop, smtp_server)
     assert client.post(f"/checkout/demo-pay/{number}", data={"action": "pay"}).status_code == 302
     with app.app_context():
         assert db.session.scalars(select(Order)).one().state == "cancelled"
+    outbox_worker.drain()
     assert smtp_server.messages == []
 
 
@@ -170,7 +172,7 @@ def test_demo_pay_refused_when_stripe_keys_set_or_demo_off(app, client, shop, st
 
 
 def test_stripe_checkout_redirects_to_hosted_page_and_return_is_verified(app, client, shop, stripe_http,
-                                                                         smtp_server):
+                                                                         smtp_server, outbox_worker):
     _add(client, shop.roller, 1)
     stripe_http.queue(200, {"id": "cs_test_view", "object": "checkout.session", "url":
                             "https://checkout.stripe.com/c/pay/cs_test_view", "expires_at": 4102444800})
@@ -195,6 +197,7 @@ def test_stripe_checkout_redirects_to_hosted_page_and_return_is_verified(app, cl
     assert stripe_http.requests[-1]["path"] == "/v1/checkout/sessions/cs_test_view"
     with app.app_context():
         assert db.session.get(Order, order_id).state == "paid"
+    outbox_worker.drain()
     assert len(smtp_server.messages) == 1
 
 

@@ -12,6 +12,7 @@ from store.extensions import db as _db
 from store.inventory.models import StockMovement
 from store.inventory.services import ledger_totals
 from store.orders.models import Order, OrderEvent, WebhookEvent
+from store.outbox import OutboxMessage
 from tests.checkout.helpers import event, post_event, session_object
 from tests.factories import place_order as place
 from tests.factories import make_disclaimers, make_product
@@ -69,7 +70,7 @@ def test_forty_buyers_five_units(app):
         assert (variant.on_hand, variant.reserved) == (0, 0) and ledger_totals(variant_id) == (0, 0)
 
 
-def test_same_webhook_twenty_times_at_once(app, shop, webhook_secret, smtp_server):
+def test_same_webhook_twenty_times_at_once(app, shop, webhook_secret, smtp_server, outbox_worker):
     with app.app_context():
         order = place([(shop.roller, 2)])
         evt = event("checkout.session.completed", session_object(order), event_id="evt_storm")
@@ -85,10 +86,37 @@ def test_same_webhook_twenty_times_at_once(app, shop, webhook_secret, smtp_serve
         assert _db.session.get(Variant, shop.roller).on_hand == 8 and ledger_totals(shop.roller) == (8, 0)
         assert _db.session.scalar(select(func.count(WebhookEvent.id))) == 1
         assert _db.session.scalar(select(func.count(OrderEvent.id)).where(OrderEvent.to_state == "paid")) == 1
+        # One outbox row for the confirmation, written with the payment.
+        assert _db.session.scalars(select(OutboxMessage.key)).all() == [f"order-confirmation:{order_id}"]
+    outbox_worker.drain()
     assert len(smtp_server.messages) == 1
 
 
-def test_webhook_and_return_page_race(app, shop, webhook_secret, smtp_server):
+def test_twenty_distinct_duplicate_webhooks_at_once_queue_one_confirmation(app, shop, webhook_secret, smtp_server,
+                                                                         outbox_worker):
+    """Twenty different event ids for the same paid session (Stripe retries, both event types) at once."""
+    with app.app_context():
+        order = place([(shop.roller, 1)])
+        session = session_object(order)
+        order_id = order.id
+
+    def deliver(i):
+        kind = "checkout.session.completed" if i % 2 else "checkout.session.async_payment_succeeded"
+        return post_event(app.test_client(), event(kind, session, event_id=f"evt_dup_{i}")).json["outcome"]
+
+    outcomes = _run(20, deliver)
+    assert outcomes.count("paid") == 1 and outcomes.count("paid") + outcomes.count("already_paid") \
+        + outcomes.count("conflict") == 20
+    with app.app_context():
+        rows = _db.session.scalars(select(OutboxMessage)).all()
+        assert [(r.key, r.kind, r.recipient) for r in rows] == [
+            (f"order-confirmation:{order_id}", "order_confirmation", "buyer@example.com")]
+    outbox_worker.drain()
+    assert len(smtp_server.messages) == 1
+    assert smtp_server.messages[0]["Message-ID"] == rows[0].message_id
+
+
+def test_webhook_and_return_page_race(app, shop, webhook_secret, smtp_server, outbox_worker):
     """Different events and the shopper's return, all at once for one payment: fulfilled once."""
     with app.app_context():
         order = place([(shop.roller, 1)])
@@ -109,6 +137,7 @@ def test_webhook_and_return_page_race(app, shop, webhook_secret, smtp_server):
     assert outcomes.count("paid") == 1 and outcomes.count("already_paid") == 11
     with app.app_context():
         assert _db.session.get(Variant, shop.roller).on_hand == 9 and ledger_totals(shop.roller) == (9, 0)
+    outbox_worker.drain()
     assert len(smtp_server.messages) == 1
 
 

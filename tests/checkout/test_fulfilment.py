@@ -26,7 +26,7 @@ def _age(order_id, minutes=31):
     db.session.commit()
 
 
-def test_fulfil_is_idempotent(app, db, shop, smtp_server):
+def test_fulfil_is_idempotent(app, db, shop, smtp_server, outbox_worker):
     order = place([(shop.roller, 3)])
     with app.test_request_context():
         first = services.fulfil_order(order.id, session_object(order), "stripe")
@@ -34,6 +34,7 @@ def test_fulfil_is_idempotent(app, db, shop, smtp_server):
         demo_again = services.fulfil_order(order.id, PaymentData.demo(order), "customer")
     assert (first.outcome, second.outcome, demo_again.outcome) == ("paid", "already_paid", "already_paid")
     assert db.session.get(Variant, shop.roller).on_hand == 7 and ledger_totals(shop.roller) == (7, 0)
+    outbox_worker.drain()
     assert len(smtp_server.messages) == 1
 
 
@@ -77,7 +78,7 @@ def test_crash_between_stripe_session_and_saving_its_id(app, db, shop, stripe_ht
     assert ledger_totals(shop.oil_large) == (2, 0)
 
 
-def test_paid_after_expiry_with_stock_left_is_re_reserved(app, db, shop, smtp_server):
+def test_paid_after_expiry_with_stock_left_is_re_reserved(app, db, shop, smtp_server, outbox_worker):
     order = place([(shop.roller, 2)])
     _age(order.id)
     expire_due_orders()
@@ -89,10 +90,11 @@ def test_paid_after_expiry_with_stock_left_is_re_reserved(app, db, shop, smtp_se
     assert (roller.on_hand, roller.reserved) == (8, 0) and ledger_totals(shop.roller) == (8, 0)
     notes = db.session.scalars(select(OrderEvent.note).where(OrderEvent.order_id == order.id)).all()
     assert any("stock reserved again" in n for n in notes)
+    outbox_worker.drain()
     assert len(smtp_server.messages) == 1
 
 
-def test_paid_after_expiry_with_stock_gone_is_flagged_for_refund(app, db, shop, smtp_server):
+def test_paid_after_expiry_with_stock_gone_is_flagged_for_refund(app, db, shop, smtp_server, outbox_worker):
     order = place([(shop.oil_large, 2)])
     _age(order.id)
     expire_due_orders()
@@ -105,6 +107,7 @@ def test_paid_after_expiry_with_stock_gone_is_flagged_for_refund(app, db, shop, 
     assert flagged.needs_attention == "paid after expiry; stock gone — refund"
     oil = db.session.get(Variant, shop.oil_large)
     assert (oil.on_hand, oil.reserved) == (2, 2) and ledger_totals(shop.oil_large) == (2, 2)  # never oversold
+    outbox_worker.drain()
     [mail] = smtp_server.messages
     assert "refund you in full" in smtp_server.text_of(mail)
     from store.orders.services import orders_needing_attention

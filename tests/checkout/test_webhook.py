@@ -29,9 +29,10 @@ def _events():
     return db.session.scalar(select(func.count(WebhookEvent.id)))
 
 
-def test_valid_completed_event_pays_the_order(client, order, shop, smtp_server):
+def test_valid_completed_event_pays_the_order(client, order, shop, smtp_server, outbox_worker):
     response = post_event(client, event("checkout.session.completed", session_object(order)))
     assert response.status_code == 200 and response.json["outcome"] == "paid"
+    outbox_worker.drain()  # the confirmation is delivered by the worker, and only then recorded as sent
     paid = _reload(order.id)
     assert paid.state == "paid" and paid.paid_cents == 5395 and paid.stripe_payment_intent == "pi_test_1"
     assert paid.stripe_session_id == "cs_test_a1" and paid.confirmation_sent_at is not None
@@ -75,21 +76,23 @@ def test_unconfigured_webhook_rejects(app, client, order):
     assert response.status_code == 400 and _reload(order.id).state == "pending_payment"
 
 
-def test_duplicate_delivery_has_one_effect(client, order, shop, smtp_server):
+def test_duplicate_delivery_has_one_effect(client, order, shop, smtp_server, outbox_worker):
     evt = event("checkout.session.completed", session_object(order), event_id="evt_dup")
     assert post_event(client, evt).json["outcome"] == "paid"
     second = post_event(client, evt)
     assert second.status_code == 200 and second.json["outcome"] == "duplicate"
+    outbox_worker.drain()
     assert _events() == 1 and len(smtp_server.messages) == 1
     assert db.session.get(Variant, shop.roller).on_hand == 8
     assert db.session.scalar(select(func.count(OrderEvent.id)).where(OrderEvent.to_state == "paid")) == 1
 
 
-def test_same_session_in_a_new_event_changes_nothing(client, order, shop, smtp_server):
+def test_same_session_in_a_new_event_changes_nothing(client, order, shop, smtp_server, outbox_worker):
     post_event(client, event("checkout.session.completed", session_object(order), event_id="evt_a"))
     again = post_event(client, event("checkout.session.async_payment_succeeded", session_object(order),
                                      event_id="evt_b"))
     assert again.json["outcome"] == "already_paid"
+    outbox_worker.drain()
     assert len(smtp_server.messages) == 1 and db.session.get(Variant, shop.roller).on_hand == 8
 
 
@@ -102,7 +105,7 @@ def test_expired_after_completed_is_ignored(client, order, shop):
     assert (db.session.get(Variant, shop.roller).on_hand, db.session.get(Variant, shop.roller).reserved) == (8, 0)
 
 
-def test_completed_after_expired_re_reserves_when_stock_allows(client, order, shop, smtp_server):
+def test_completed_after_expired_re_reserves_when_stock_allows(client, order, shop, smtp_server, outbox_worker):
     expired = post_event(client, event("checkout.session.expired", session_object(order, payment_status="unpaid",
                                                                                   status="expired"), event_id="evt_1"))
     assert expired.json["outcome"] == "expired"
@@ -113,6 +116,7 @@ def test_completed_after_expired_re_reserves_when_stock_allows(client, order, sh
     assert paid.state == "paid" and paid.needs_attention == ""
     roller = db.session.get(Variant, shop.roller)
     assert (roller.on_hand, roller.reserved) == (8, 0) and ledger_totals(shop.roller) == (8, 0)
+    outbox_worker.drain()
     assert len(smtp_server.messages) == 1
 
 

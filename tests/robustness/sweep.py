@@ -64,6 +64,7 @@ def valid_path_values(w: World) -> dict[str, list[str]]:
         "image_id": [str(w.image_id)],
         "variant_id": [str(w.variant_id)],
         "guide_id": [str(w.guide_id)],
+        "message_id": [str(w.outbox_id)],
         "kind": ["product", "guide"],
         "catalog.product_detail:slug": [w.product_slug],
         "guides.guide_detail:slug": [w.guide_slug],

@@ -41,6 +41,7 @@ class World:
     image_id: int = 0
     guide_id: int = 0
     guide_slug: str = ""
+    outbox_id: int = 0            # the paid order's confirmation, in the outbox
     variant_ids: list[int] = field(default_factory=list)
 
 
@@ -97,6 +98,8 @@ def seed_world() -> World:
     w.guest_line_id = carts.add_item(carts.get_or_create_cart(None, w.guest_token), second.id, 1, 10).id
 
     w.reset_token = accounts.make_reset_token(db.session.get(User, w.customer_id))
+    from store.outbox import OutboxMessage
+    w.outbox_id = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.order_id == w.paid_id))
     db.session.commit()
     db.session.remove()
     return w
@@ -106,7 +109,7 @@ def seed_world() -> World:
 
 COUNTED_TABLES = ("users", "addresses", "carts", "cart_lines", "orders", "order_lines", "order_events", "refunds",
                   "stock_movements", "audit_log", "products", "variants", "product_images", "guides",
-                  "disclaimers", "webhook_events", "search_entries", "categories", "tags")
+                  "disclaimers", "webhook_events", "search_entries", "categories", "tags", "outbox_messages")
 
 
 def snapshot() -> dict:

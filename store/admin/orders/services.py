@@ -19,6 +19,7 @@ from store.admin.audit import services as audit
 from store.db import lock_row, transaction
 from store.extensions import db
 from store.money import format_money
+from store.orders import emails as order_emails
 from store.orders.models import Order, Refund
 from store.orders.services import release_order_stock
 from store.orders.states import LABELS, InvalidTransition, OrderState, can_transition, transition
@@ -129,6 +130,7 @@ def mark_shipped(order_id: int, carrier: str, tracking_number: str, *, actor_id:
         order.carrier, order.tracking_number = carrier, tracking_number
         audit.record(actor_id, "order.ship", order, audit.diff(before, {
             "state": order.state, "carrier": carrier, "tracking_number": tracking_number}))
+        order_emails.queue_shipped(order)
     return order
 
 
@@ -146,17 +148,6 @@ def mark_delivered(order_id: int, *, actor_id: int | None) -> Order:
     return order
 
 
-def send_shipping_email(order: Order) -> bool:
-    """After the commit: tell the buyer. A mail failure is logged and reported, never undoes the shipment."""
-    from store.mail import MailError, send_template
-    try:
-        send_template(order.email, f"Your order {order.number} is on its way", "order_shipped", order=order)
-    except MailError:
-        log.exception("Shipping email for order %s failed", order.number)
-        return False
-    return True
-
-
 def cancel(order_id: int, note: str, *, actor_id: int | None) -> Order:
     """Cancel an unpaid order and release its reserved stock (the state machine refuses paid orders:
     those are refunded instead)."""
@@ -167,6 +158,7 @@ def cancel(order_id: int, note: str, *, actor_id: int | None) -> Order:
         transition(order, OrderState.CANCELLED, actor_label(actor_id), note)
         release_order_stock(order, note)
         audit.record(actor_id, "order.cancel", order, {"state": [before, order.state]}, reason=note)
+        order_emails.queue_cancelled(order, note)
     return order
 
 
@@ -230,4 +222,6 @@ def _refund_locked(order: Order, amount_cents: int, reason: str, key: str, *, ac
     audit.record(actor_id, "order.refund", order, {
         "state": [before["state"], order.state],
         "refunded_cents": [before["refunded_cents"], order.refunded_cents]}, reason=reason)
+    db.session.flush()
+    order_emails.queue_refund(order, record)
     return record
