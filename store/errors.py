@@ -43,8 +43,24 @@ def render_error(status: int, title: str | None = None, message: str | None = No
     title, message = title or default_title, message or default_message
     if _wants_json():
         return jsonify(error=title, message=message, request_id=current_request_id()), status
-    return render_template("errors/error.html", status=status, title=title, message=message,
-                           request_id=current_request_id(), safe_error_page=status >= 500), status
+    try:
+        return render_template("errors/error.html", status=status, title=title, message=message,
+                               request_id=current_request_id(), safe_error_page=status >= 500), status
+    except sa_exc.SQLAlchemyError as exc:
+        # A 4xx page shows the mini cart and user menu; if that finds the database gone, say so instead.
+        if status >= 500 or not database_unavailable(exc):
+            raise
+        return unavailable_response(exc)
+
+
+def unavailable_response(error: BaseException):
+    """The 503 for an unreachable database: rendered in the safe error path, with Retry-After."""
+    _rollback_quietly()
+    log.error("database unavailable: %s: %s", type(error).__name__, error)
+    response = make_response(render_error(503))
+    response.headers["Retry-After"] = str(current_app.config.get("DB_UNAVAILABLE_RETRY_AFTER", 30))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def database_unavailable(error: BaseException) -> bool:
@@ -100,14 +116,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(sa_exc.SQLAlchemyError)
     def database_error(error):
-        _rollback_quietly()
         if not database_unavailable(error):
+            _rollback_quietly()
             raise error  # a bug, not an outage: the 500 handler below (Flask logs it with the traceback)
-        log.error("database unavailable: %s: %s", type(error).__name__, error)
-        response = make_response(render_error(503))
-        response.headers["Retry-After"] = str(current_app.config.get("DB_UNAVAILABLE_RETRY_AFTER", 30))
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return unavailable_response(error)
 
     @app.errorhandler(500)
     def server_error(error):
