@@ -36,11 +36,8 @@ def checks(app: Flask) -> dict[str, Check]:
 
 
 def check_database() -> None:
-    try:
-        with db.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    finally:
-        db.session.remove()
+    with db.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
 
 
 def check_redis() -> None:
