@@ -108,11 +108,19 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
 
-    # Uploads (admin product images)
-    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(BASE_DIR / "static" / "uploads"))
+    # Uploads (admin product pictures live in the database as media blobs: see store/media/)
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)
 
     ALLOW_UNSAFE_PRODUCTION = _bool("ALLOW_UNSAFE_PRODUCTION", False)
+
+    # Running as N instances behind a load balancer (issue 11)
+    PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)          # trusted proxies in front of the app; 0 = ignore X-Forwarded-*
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").lower()  # "json" for one JSON object per log line
+    DB_CONNECT_TIMEOUT = _int("DB_CONNECT_TIMEOUT", 5)  # seconds to wait for a PostgreSQL connection
+    DB_UNAVAILABLE_RETRY_AFTER = _int("DB_UNAVAILABLE_RETRY_AFTER", 30)  # Retry-After of the 503 page
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))  # seconds; Redis holds only counters
+    # Redis down: rate limits go on per process, in memory, with a warning in the log.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     @classmethod
     def validate(cls, app_config: dict) -> None:

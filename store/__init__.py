@@ -1,16 +1,17 @@
 """Kneadwell store: the application factory."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.pool import StaticPool
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import Config, DevelopmentConfig
-from store import cli, errors, models, templating  # noqa: F401  (models: every model on the metadata)
+from store import cli, errors, health, logs, models, templating  # noqa: F401  (models: every model on the metadata)
 from store.accounts import bp as accounts_bp
 from store.accounts import loader  # noqa: F401  (registers the user loader)
 from store.admin import bp as admin_bp
@@ -23,6 +24,7 @@ from store.checkout import bp as checkout_bp
 from store.extensions import csrf, db, limiter, login_manager, migrate
 from store.guides import bp as guides_bp
 from store.guides import views as guides_views
+from store.media import views as media_views
 from store.orders import bp as orders_bp
 from store.safety import template_globals as safety_globals
 from store.seo import bp as seo_bp
@@ -37,6 +39,7 @@ def create_app(config_class: type[Config] = DevelopmentConfig, **overrides) -> F
     config_class.validate(app.config)
 
     configure_logging(app)
+    register_proxy_fix(app)
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
@@ -50,20 +53,39 @@ def create_app(config_class: type[Config] = DevelopmentConfig, **overrides) -> F
 
 
 def configure_logging(app: Flask) -> None:
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """A request id on every log line (store/logs.py); JSON lines with LOG_FORMAT=json."""
+    logs.configure(app)
+    logs.register(app)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind PROXY_FIX_HOPS trusted proxies, the client address, scheme, host and port come from the
+    X-Forwarded-* headers (so rate limits key on the real client). 0 (the default) ignores those headers."""
+    hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def register_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _prepare_sqlite(app)
+    else:
+        _prepare_server_database(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis", "rediss")):
+        # Fail fast when Redis is down: the limiter then falls back to memory (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED).
+        timeout = app.config.get("REDIS_TIMEOUT", 0.5)
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": timeout,
+                                                            "socket_timeout": timeout})
     limiter.init_app(app)
-    login_manager.init_app(app)
+    # No context processor that loads the user for every template: templates get the lazy current_user proxy,
+    # so a page that never looks at it (an error page while the database is down) never queries for it.
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
@@ -92,6 +114,19 @@ def _prepare_sqlite(app: Flask) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
+def _prepare_server_database(app: Flask) -> None:
+    """PostgreSQL: test each pooled connection before use (a connection the server dropped, after a restart
+    or pg_terminate_backend, is replaced instead of failing the request) and give up connecting after
+    DB_CONNECT_TIMEOUT seconds (then the shop answers 503)."""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_pre_ping", True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", int(app.config.get("DB_CONNECT_TIMEOUT", 5)))
+        options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
 def _sqlite_pragmas(engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -115,6 +150,7 @@ def register_url_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     for bp in (catalog_bp, seo_bp, guides_bp, accounts_bp, cart_bp, checkout_bp, orders_bp, admin_bp):
         app.register_blueprint(bp)
+    health.register(app)          # /healthz, /readyz and their pluggable checks (database, Redis)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -130,6 +166,7 @@ def register_area_hooks(app: Flask) -> None:
     """What each area adds to the whole site: template globals, search loaders, sitemap entries (the
     sitemap lists the areas' pages in this order)."""
     availability.register(app)    # stock wording and badges
+    media_views.register(app)     # /media/<sha256>.<ext> and the picture_sources template global
     safety_globals.register(app)  # current_disclaimer, required_warnings
     cart_context.register(app)    # mini_cart_count
     catalog_views.register(app)   # products in search and the sitemap

@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.extensions import db
+from store.media.models import Picture
 from store.util import utcnow
 
 
@@ -143,12 +144,16 @@ class ProductImage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
-    # Path under static/, e.g. "img/products/foam-roller.svg" or "uploads/products/ab12.webp"
+    # Path under static/ (a demo picture, e.g. "img/products/foam-roller.svg") or, for an uploaded picture,
+    # "media/<sha256>.webp" (its largest rendition; the template global image_src turns either into a URL).
     path: Mapped[str] = mapped_column(String(300))
     thumb_path: Mapped[str | None] = mapped_column(String(300), default=None)
     alt_text: Mapped[str] = mapped_column(String(300))
     width: Mapped[int | None] = mapped_column(default=None)
     height: Mapped[int | None] = mapped_column(default=None)
     position: Mapped[int] = mapped_column(default=0)
+    # Uploaded pictures: the renditions in media_blobs (store/media); None for a static demo picture.
+    picture_id: Mapped[int | None] = mapped_column(ForeignKey("media_pictures.id"), index=True, default=None)
 
     product: Mapped[Product] = relationship(back_populates="images")
+    picture: Mapped[Picture | None] = relationship(lazy="joined")

@@ -8,7 +8,8 @@ from store.catalog import availability, bp, services
 from store.money import cents_to_decimal_string
 from store.seo import register_sitemap
 from store import util
-from store.templating import absolute_url_for
+from store.media.views import image_src
+from store.templating import absolute_path, absolute_url_for
 
 
 def register(app: Flask) -> None:
@@ -93,7 +94,7 @@ def _product_jsonld(product, variants, selected) -> dict:
         "description": product.summary,
         "brand": {"@type": "Brand", "name": current_app.config["STORE_NAME"]},
         "url": page_url,
-        "image": [absolute_url_for("static", filename=i.path) for i in product.images],
+        "image": [absolute_path(image_src(i.path)) for i in product.images],
         "offers": [
             {
                 "@type": "Offer",

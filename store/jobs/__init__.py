@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from store import outbox
+from store import health, outbox
 from store.jobs.queue import make_consumer, make_huey
 from store.jobs.tasks import Jobs, register
 
@@ -22,6 +22,8 @@ def init_app(app: Flask) -> None:
     app.extensions["huey"] = huey
     app.extensions["jobs"] = jobs
     outbox.set_dispatcher(app, jobs.enqueue_deliveries)
+    # /readyz: the queue's storage answers (the SQLite file or Redis that the web process enqueues into).
+    health.add_check(app, "job_queue", lambda: huey.pending_count())
 
 
 def get_huey(app: Flask | None = None):

@@ -25,10 +25,8 @@ def customer_client(app, make_user, login_as):
 
 @pytest.fixture
 def upload_folder(app, tmp_path):
-    old = app.config["UPLOAD_FOLDER"]
-    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
-    yield tmp_path / "uploads"
-    app.config["UPLOAD_FOLDER"] = old
+    """A folder nothing may write to: pictures live in the database (store/media), UPLOAD_FOLDER is gone."""
+    return tmp_path / "uploads"
 
 
 from tests.factories import png_bytes  # noqa: E402,F401  (the builder lives in tests/factories.py)

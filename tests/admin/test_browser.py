@@ -3,7 +3,6 @@ shop with its safety block, adjusts its stock, then ships and refunds an order."
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -19,17 +18,6 @@ from tests.factories import make_disclaimers
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def upload_cleanup(app):
-    """Uploaded pictures go to the real static/uploads (the live server serves them); remove ours after."""
-    folder = Path(app.config["UPLOAD_FOLDER"]) / "products"
-    before = set(folder.iterdir()) if folder.exists() else set()
-    yield
-    if folder.exists():
-        for path in set(folder.iterdir()) - before:
-            path.unlink()
-
-
 def _sign_in(page, email, password):
     page.goto("/account/login")
     page.get_by_label("Email").fill(email)
@@ -39,7 +27,7 @@ def _sign_in(page, email, password):
 
 
 def test_admin_builds_a_product_sells_it_ships_and_refunds(app, page, make_user, smtp_server, outbox_worker,
-                                                          check_a11y, screenshot_dir, tmp_path, upload_cleanup):
+                                                          check_a11y, screenshot_dir, tmp_path):
     with app.app_context():
         make_disclaimers()
         _db.session.commit()
@@ -97,7 +85,10 @@ def test_admin_builds_a_product_sells_it_ships_and_refunds(app, page, make_user,
     assert "Do not roll over broken skin or a recent injury." in safety.inner_text()
     assert "Safety first" in safety.inner_text()
     shop_image = page.get_by_role("img", name="A maple foot roller on a wooden floor").first
-    assert shop_image.evaluate("img => img.complete && img.naturalWidth") == 1200
+    # Served from the database (a content-hashed rendition the browser picked from the srcset), not from disk.
+    # (naturalWidth is density-corrected for a srcset pick: the slot's CSS width, not the file's.)
+    loaded = shop_image.evaluate("img => [img.complete && img.naturalWidth > 0, img.currentSrc]")
+    assert loaded[0] is True and re.search(r"/media/[0-9a-f]{64}\.webp$", loaded[1]), loaded
     page.screenshot(path=str(screenshot_dir / "shop-product.png"), full_page=True)
 
     # Adjust stock: 4 more received.

@@ -21,6 +21,7 @@ from store.db import transaction
 from store.extensions import db
 from store.inventory import services as inventory
 from store.inventory.models import MovementKind
+from store.media import services as media
 from store.orders.models import OrderLine
 from store.util import slugify
 
@@ -232,9 +233,9 @@ def update_product(product_id: int, expected_version: int, data: ProductData, *,
     return product
 
 
-def delete_product(product_id: int, *, actor_id: int | None, upload_folder: str) -> str:
+def delete_product(product_id: int, *, actor_id: int | None) -> str:
     """Delete a product, or archive it when orders refer to it. Returns "deleted" or "archived".
-    The picture files of a deleted product are removed after the commit."""
+    The pictures of a deleted product go with it (their blobs too, unless another picture shares them)."""
     with transaction():
         product = get_product_for_edit(product_id)
         if product is None:
@@ -247,13 +248,14 @@ def delete_product(product_id: int, *, actor_id: int | None, upload_folder: str)
             db.session.flush()
             catalog.reindex_product(product)
             return "archived"
-        paths = [p for img in product.images for p in (img.path, img.thumb_path)]
+        pictures = [img.picture for img in product.images if img.picture is not None]
         audit.record(actor_id, "product.delete", product,
                      {"name": [product.name, None], "slug": [product.slug, None],
                       "skus": [[v.sku for v in product.variants], None]})
         search_index.remove_document("product", product.id)
         db.session.delete(product)
-    image_files.delete_files(paths, upload_folder)
+        db.session.flush()
+        _delete_unused_pictures(pictures)
     return "deleted"
 
 
@@ -319,28 +321,34 @@ def update_variant(variant_id: int, data: VariantData, *, actor_id: int | None) 
 
 # ------------------------------------------------------------------ images
 
+def _delete_unused_pictures(pictures) -> None:
+    for picture in pictures:
+        used = db.session.scalar(select(exists().where(ProductImage.picture_id == picture.id)))
+        if not used:
+            media.delete_picture(picture)
+
+
 def add_image(product_id: int, *, filename: str, mimetype: str, data: bytes, alt_text: str,
-              upload_folder: str, max_bytes: int | None, actor_id: int | None) -> ProductImage:
+              max_bytes: int | None, actor_id: int | None) -> ProductImage:
     alt_text = (alt_text or "").strip()
     if not alt_text:
         raise image_files.ImageRejected("Describe the picture in the alt text (it is read aloud to blind shoppers).")
     product = get_product_for_edit(product_id)
     if product is None:
         raise AdminCatalogError("That product no longer exists.")
-    stored = image_files.store_upload(filename, mimetype, data, upload_folder, max_bytes)
-    try:
-        with transaction():
-            image = ProductImage(path=stored.path, thumb_path=stored.thumb_path, alt_text=alt_text[:300],
-                                 width=stored.width, height=stored.height,
-                                 position=max((i.position for i in product.images), default=-1) + 1)
-            product.images.append(image)
-            db.session.flush()
-            audit.record(actor_id, "image.add", image, {"path": [None, image.path],
-                                                        "alt_text": [None, image.alt_text],
-                                                        "product_id": [None, product.id]})
-    except Exception:
-        image_files.delete_files([stored.path, stored.thumb_path], upload_folder)  # nothing refers to them
-        raise
+    encoded = image_files.encode_upload(filename, mimetype, data, max_bytes)  # before the write transaction
+    with transaction():
+        picture = media.save_picture(encoded)
+        largest, smallest = picture.rendition("webp"), picture.rendition("webp", 0)
+        image = ProductImage(path=image_files.media_path(largest.blob_sha256),
+                             thumb_path=image_files.media_path(smallest.blob_sha256), alt_text=alt_text[:300],
+                             width=largest.width, height=largest.height, picture=picture,
+                             position=max((i.position for i in product.images), default=-1) + 1)
+        product.images.append(image)
+        db.session.flush()
+        audit.record(actor_id, "image.add", image, {"path": [None, image.path],
+                                                    "alt_text": [None, image.alt_text],
+                                                    "product_id": [None, product.id]})
     return image
 
 
@@ -363,7 +371,7 @@ def move_image(product_id: int, image_id: int, direction: str, *, actor_id: int 
         audit.record(actor_id, "image.reorder", product, {"image_order": [before, [i.id for i in ordered]]})
 
 
-def delete_image(product_id: int, image_id: int, *, actor_id: int | None, upload_folder: str) -> None:
+def delete_image(product_id: int, image_id: int, *, actor_id: int | None) -> None:
     with transaction():
         product = get_product_for_edit(product_id)
         image = next((i for i in (product.images if product else []) if i.id == image_id), None)
@@ -372,8 +380,10 @@ def delete_image(product_id: int, image_id: int, *, actor_id: int | None, upload
         if product.status == ProductStatus.ACTIVE and len(product.images) == 1:
             raise AdminCatalogError("An active product needs at least one picture: add another first, "
                                     "or set the product to draft.")
-        paths = [image.path, image.thumb_path]
+        picture = image.picture
         audit.record(actor_id, "image.delete", image, {"path": [image.path, None], "alt_text": [image.alt_text, None],
                                                        "product_id": [product.id, None]})
         product.images.remove(image)
-    image_files.delete_files(paths, upload_folder)
+        db.session.flush()
+        if picture is not None:
+            _delete_unused_pictures([picture])

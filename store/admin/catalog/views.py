@@ -162,8 +162,7 @@ def product_delete(product_id: int):
     product = _load_or_404(product_id)
     name = product.name
     try:
-        outcome = service.delete_product(product.id, actor_id=current_user.id,
-                                         upload_folder=current_app.config["UPLOAD_FOLDER"])
+        outcome = service.delete_product(product.id, actor_id=current_user.id)
     except service.AdminCatalogError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.products"))
@@ -235,7 +234,6 @@ def image_add(product_id: int):
         try:
             service.add_image(product.id, filename=upload.filename or "", mimetype=upload.mimetype or "",
                               data=upload.read(), alt_text=form.alt_text.data,
-                              upload_folder=current_app.config["UPLOAD_FOLDER"],
                               max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"), actor_id=current_user.id)
         except (ImageRejected, service.AdminCatalogError) as exc:
             form.image.errors = list(form.image.errors) + [str(exc)]
@@ -263,8 +261,7 @@ def image_move(product_id: int, image_id: int):
 def image_delete(product_id: int, image_id: int):
     _load_or_404(product_id)
     try:
-        service.delete_image(product_id, image_id, actor_id=current_user.id,
-                             upload_folder=current_app.config["UPLOAD_FOLDER"])
+        service.delete_image(product_id, image_id, actor_id=current_user.id)
     except service.AdminCatalogError as exc:
         flash(str(exc), "error")
     else:
