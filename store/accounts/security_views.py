@@ -116,6 +116,7 @@ def two_factor():
                                          codes_left=twofactor.recovery_codes_left(current_user.id)))
     secret = twofactor.pending_secret(current_user.id)
     form = TwoFactorCodeForm()
+    form.code.label.text = "Code from your authenticator app"  # no recovery codes before enrolment
     if form.validate_on_submit():
         try:
             codes = twofactor.confirm_enrolment(current_user.id, form.code.data)
