@@ -18,7 +18,7 @@ from flask import current_app, flash, g, has_request_context
 
 from store.accounts import bp, sessions
 from store.accounts.models import User
-from store.extensions import db, login_manager
+from store.extensions import login_manager
 from store.util import int_in_range, utcnow
 
 ADMIN_IDLE_MESSAGE = ("You were signed out of the back office after {minutes} minutes without activity. "
@@ -48,11 +48,11 @@ def load_user(user_id: str) -> User | None:
     if parsed is None:
         return None
     uid, stamp, token = parsed
-    user = db.session.get(User, uid)
-    if user is None or not hmac.compare_digest(stamp, user.session_stamp):
+    found = sessions.live_session(uid, token, max_idle=max_idle())  # one query: the session and its user
+    if found is None:
         return None
-    record = sessions.live_session(uid, token, max_idle=max_idle())
-    if record is None:
+    record, user = found
+    if not hmac.compare_digest(stamp, user.session_stamp):
         return None
     now = utcnow()
     if user.is_admin and sessions.idle_for(record, now) > admin_idle():

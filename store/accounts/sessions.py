@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from store.accounts.auth_models import UserSession
+from store.accounts.models import User
 from store.db import transaction
 from store.extensions import db
 from store.util import utcnow
@@ -68,16 +69,23 @@ def start(user_id: int, *, user_agent: str | None, ip: str | None, remember: boo
     return record, token
 
 
-def live_session(user_id: int, token: str, *, max_idle: timedelta, now: datetime | None = None) -> UserSession | None:
-    """The user's unrevoked session with this token, unless unused for longer than max_idle."""
+def live_session(user_id: int, token: str, *, max_idle: timedelta,
+                 now: datetime | None = None) -> tuple[UserSession, User] | None:
+    """The user's unrevoked session with this token and the user, in one query; None when there is none or it
+    was unused for longer than max_idle."""
     if not token:
         return None
-    record = db.session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
-    if record is None or record.user_id != user_id or record.revoked_at is not None:
+    row = db.session.execute(
+        select(UserSession, User).join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == hash_token(token))).first()
+    if row is None:
+        return None
+    record, user = row
+    if record.user_id != user_id or record.revoked_at is not None:
         return None
     if (now or utcnow()) - record.last_seen_at > max_idle:
         return None
-    return record
+    return record, user
 
 
 def idle_for(record: UserSession, now: datetime | None = None) -> timedelta:
