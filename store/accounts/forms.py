@@ -82,3 +82,12 @@ class TwoFactorCodeForm(StoreForm):
         DataRequired("Please enter the code from your authenticator app."), Length(max=40)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "off",
                    "spellcheck": "false"})
+
+
+class TwoFactorEnrolForm(StoreForm):
+    code = StringField("Code from your authenticator app", validators=[
+        DataRequired("Please enter the code from your authenticator app."), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "off",
+                   "spellcheck": "false"})
+    password = PasswordField("Your password", validators=[DataRequired("Please enter your password.")],
+                             render_kw={"autocomplete": "current-password"})

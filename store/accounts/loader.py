@@ -18,7 +18,7 @@ from flask import current_app, flash, g, has_request_context
 
 from store.accounts import bp, sessions
 from store.accounts.models import User
-from store.extensions import login_manager
+from store.extensions import db, login_manager
 from store.util import int_in_range, utcnow
 
 ADMIN_IDLE_MESSAGE = ("You were signed out of the back office after {minutes} minutes without activity. "
@@ -78,7 +78,9 @@ def current_session():
 def _record_activity(response):
     """Move last_seen_at after the request's own work is done (and only when due: at most once a minute)."""
     session_id = g.pop("user_session_touch", None)
-    if session_id is not None:
+    g.pop("user_session", None)
+    if session_id is not None and not (db.session.new or db.session.dirty or db.session.deleted):
+        # (never commit what a view left unsaved: then the touch waits for the next request)
         try:
             sessions.touch(session_id)
         except Exception:  # activity is best effort: never fail the response over it

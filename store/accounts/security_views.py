@@ -9,8 +9,8 @@ from flask import (
 )
 from flask_login import current_user, login_required, logout_user
 
-from store.accounts import bp, sessions, twofactor
-from store.accounts.forms import TwoFactorCodeForm
+from store.accounts import bp, services, sessions, twofactor
+from store.accounts.forms import TwoFactorCodeForm, TwoFactorEnrolForm
 from store.accounts.loader import current_session, max_idle
 from store.accounts.models import User
 from store.extensions import db, limiter
@@ -115,14 +115,19 @@ def two_factor():
         return _no_store(render_template("accounts/two_factor.html", enrolled=True, codes=None,
                                          codes_left=twofactor.recovery_codes_left(current_user.id)))
     secret = twofactor.pending_secret(current_user.id)
-    form = TwoFactorCodeForm()
-    form.code.label.text = "Code from your authenticator app"  # no recovery codes before enrolment
+    form = TwoFactorEnrolForm()
     if form.validate_on_submit():
-        try:
-            codes = twofactor.confirm_enrolment(current_user.id, form.code.data)
-        except twofactor.TwoFactorError as exc:
-            form.code.errors = [str(exc)]
+        # The password too: a copied session alone must not tie the account to somebody else's app.
+        if not services.password_is_right(current_user.id, form.password.data):
+            form.password.errors = ["Your password is not right."]
+            codes = None
         else:
+            try:
+                codes = twofactor.confirm_enrolment(current_user.id, form.code.data)
+            except twofactor.TwoFactorError as exc:
+                form.code.errors = [str(exc)]
+                codes = None
+        if codes:
             record = current_session()
             if record is not None:
                 sessions.mark_two_factor(record.id)

@@ -153,6 +153,12 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
+def password_is_right(user_id: int, password: str) -> bool:
+    """For a signed-in user confirming a sensitive change (turning on two-factor sign-in)."""
+    user = db.session.get(User, user_id)
+    return user is not None and check_password_hash(user.password_hash, (password or "")[:MAX_PASSWORD_LENGTH])
+
+
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()

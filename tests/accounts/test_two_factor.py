@@ -173,8 +173,11 @@ def test_enrolment_needs_a_right_code_before_it_takes_effect(app, make_user, log
     # Reloading keeps the same secret until it is confirmed.
     assert f"data-totp-secret>{secret}<" in client.get("/account/two-factor").get_data(as_text=True)
 
-    wrong = client.post("/account/two-factor", data={"code": "12345x"})
+    wrong = client.post("/account/two-factor", data={"code": "12345x", "password": PASSWORD})
     assert wrong.status_code == 400 and "not right" in wrong.get_data(as_text=True)
+    # A right code with a wrong password (a copied session alone) does not turn it on either.
+    thief = client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now(), "password": "guess guess"})
+    assert thief.status_code == 400 and "Your password is not right" in thief.get_data(as_text=True)
     with app.app_context():
         assert not twofactor.is_enrolled(user.id)
     # Not enrolled yet: signing in asks for no code.
@@ -182,7 +185,7 @@ def test_enrolment_needs_a_right_code_before_it_takes_effect(app, make_user, log
     assert other.post("/account/login", data={"email": "enrol@example.com", "password": PASSWORD}
                       ).location.endswith("/account")
 
-    done = client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()})
+    done = client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now(), "password": PASSWORD})
     html = done.get_data(as_text=True)
     assert done.status_code == 200 and "only time" in html
     codes = re.findall(r"<li><code>([a-z0-9]{5}-[a-z0-9]{5})</code></li>", html)

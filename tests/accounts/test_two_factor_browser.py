@@ -64,9 +64,11 @@ def test_admin_enrols_totp_then_signs_in_with_a_code(app, page, make_user, requi
     secret = page.locator("[data-totp-secret]").inner_text().strip()
     totp = pyotp.TOTP(secret)
     page.get_by_label("Code from your authenticator app").fill("000000" if totp.now() != "000000" else "111111")
+    page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     assert page.get_by_text("That code is not right").is_visible()  # a wrong code does not turn it on
     page.get_by_label("Code from your authenticator app").fill(totp.now())
+    page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     page.wait_for_load_state()
     assert page.get_by_text("Two-factor sign-in is on").first.is_visible()
