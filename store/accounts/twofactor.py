@@ -16,6 +16,7 @@ import time
 import pyotp
 import segno
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from store.accounts.auth_models import RecoveryCode, TwoFactor
 from store.db import transaction
@@ -50,7 +51,15 @@ def is_enrolled(user_id: int) -> bool:
 
 
 def pending_secret(user_id: int) -> str:
-    """The unconfirmed secret being enrolled (a new one on the first visit)."""
+    """The unconfirmed secret being enrolled (a new one on the first visit; two first visits at once share the
+    one that was stored first)."""
+    try:
+        return _pending_secret(user_id)
+    except IntegrityError:  # the other visit stored its secret first (already rolled back)
+        return _pending_secret(user_id)
+
+
+def _pending_secret(user_id: int) -> str:
     with transaction():
         cred = credential(user_id)
         if cred is not None and cred.confirmed_at is not None:
