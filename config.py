@@ -102,6 +102,11 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "10 per hour")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute")
+    # Sessions and two-factor sign-in (store/accounts/sessions.py, twofactor.py)
+    ADMIN_IDLE_MINUTES = _int("ADMIN_IDLE_MINUTES", 30)  # an admin idle longer signs in again
+    ADMIN_REQUIRE_2FA = _bool("ADMIN_REQUIRE_2FA", False)  # on in ProductionConfig
+    SESSION_MAX_IDLE_DAYS = _int("SESSION_MAX_IDLE_DAYS", 30)  # a session (remember-me too) unused longer ends
+    TWO_FACTOR_RATE_LIMIT = os.environ.get("TWO_FACTOR_RATE_LIMIT", "5 per minute")  # wrong codes per account
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -163,6 +168,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    ADMIN_REQUIRE_2FA = _bool("ADMIN_REQUIRE_2FA", True)
     DEMO_PAYMENTS = _bool("DEMO_PAYMENTS", False)
 
     @classmethod

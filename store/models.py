@@ -1,5 +1,6 @@
 """Import every model so that SQLAlchemy's metadata (and Alembic) sees the whole schema."""
 from store.accounts.models import Address, Role, User  # noqa: F401
+from store.accounts.auth_models import RecoveryCode, TwoFactor, UserSession  # noqa: F401
 from store.admin.audit.models import AuditLog  # noqa: F401
 from store.cart.models import Cart, CartLine  # noqa: F401
 from store.catalog.models import (  # noqa: F401

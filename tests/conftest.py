@@ -290,12 +290,18 @@ def make_user(app):
     return _make
 
 
-def session_user_id(app, user_id: int) -> str:
-    """The id Flask-Login stores for this user: "<id>:<session stamp>" (the stamp follows the password)."""
+def session_user_id(app, user_id: int, two_factor: bool = False) -> str:
+    """The id Flask-Login stores for this user: "<id>:<session stamp>:<session token>" (the stamp follows the
+    password; the token names a new server-side session row, as a sign-in through the form creates)."""
+    from store.accounts import sessions
     from store.accounts.models import User
 
     with app.app_context():
-        return _db.session.get(User, user_id).get_id()
+        _record, token = sessions.start(user_id, user_agent="pytest", ip="127.0.0.1", remember=False,
+                                        two_factor=two_factor)
+        user = _db.session.get(User, user_id)
+        user.attach_session(token)
+        return user.get_id()
 
 
 @pytest.fixture

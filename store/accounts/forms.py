@@ -75,3 +75,19 @@ class AddressForm(StoreForm):
     phone = TelField("Phone (optional, for the courier)", validators=[Optional(), Length(max=40)],
                      render_kw={"autocomplete": "tel"})
     is_default = BooleanField("Use as my default address")
+
+
+class TwoFactorCodeForm(StoreForm):
+    code = StringField("Code from your authenticator app (or a recovery code)", validators=[
+        DataRequired("Please enter the code from your authenticator app."), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "off",
+                   "spellcheck": "false"})
+
+
+class TwoFactorEnrolForm(StoreForm):
+    code = StringField("Code from your authenticator app", validators=[
+        DataRequired("Please enter the code from your authenticator app."), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "off",
+                   "spellcheck": "false"})
+    password = PasswordField("Your password", validators=[DataRequired("Please enter your password.")],
+                             render_kw={"autocomplete": "current-password"})

@@ -52,8 +52,14 @@ class User(UserMixin, db.Model):
         key = key.encode() if isinstance(key, str) else key
         return hmac.new(key, b"session:" + self.password_hash.encode(), hashlib.sha256).hexdigest()[:20]
 
+    def attach_session(self, token: str | None) -> None:
+        """The token of the server-side session (store/accounts/sessions.py) this object is signed in under."""
+        self._session_token = token
+
     def get_id(self) -> str:  # Flask-Login: stored in the session and the remember-me cookie
-        return f"{self.id}:{self.session_stamp}"
+        """"<id>:<stamp>:<session token>" (see store/accounts/loader.py); without an attached session the id
+        names no session, and the loader refuses it."""
+        return f"{self.id}:{self.session_stamp}:{getattr(self, '_session_token', None) or ''}"
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

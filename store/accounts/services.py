@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from store import outbox
+from store.accounts import sessions
 from store.accounts.models import Address, Role, User
 from store.countries import not_shipped_message, ships_to
 from store.db import transaction
@@ -152,12 +153,20 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
+def password_is_right(user_id: int, password: str) -> bool:
+    """For a signed-in user confirming a sensitive change (turning on two-factor sign-in)."""
+    user = db.session.get(User, user_id)
+    return user is not None and check_password_hash(user.password_hash, (password or "")[:MAX_PASSWORD_LENGTH])
+
+
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
 
 
-def change_password(user_id: int, current_password: str, new_password: str, min_length: int) -> User:
+def change_password(user_id: int, current_password: str, new_password: str, min_length: int,
+                    keep_session_id: int | None = None) -> User:
+    """Change the password and end every other session of the user (keep_session_id stays signed in)."""
     with transaction():
         user = db.session.get(User, user_id)
         if user is None or not check_password_hash(user.password_hash, current_password or ""):
@@ -166,6 +175,7 @@ def change_password(user_id: int, current_password: str, new_password: str, min_
         if check_password_hash(user.password_hash, new_password):
             raise WeakPassword("Your new password must be different from the current one.")
         _set_password(user, new_password)
+        sessions.revoke_all(user.id, keep_id=keep_session_id, reason="password", commit=False)
     return user
 
 
@@ -231,6 +241,7 @@ def reset_password(token: str, new_password: str, max_age: int, min_length: int)
         user = user_for_reset_token(token, max_age)
         check_password_policy(new_password, min_length, user.email)
         _set_password(user, new_password)
+        sessions.revoke_all(user.id, reason="password", commit=False)
     return user
 
 

@@ -5,7 +5,8 @@ import click
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user, user_loaded_from_cookie
 
-from store.accounts import bp, services
+from store.accounts import bp, services, sessions, twofactor
+from store.accounts.loader import current_session
 from store.accounts.forms import (
     AddressForm, ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm,
 )
@@ -32,10 +33,14 @@ def _next_target(raw: str | None, fallback: str = "accounts.account") -> str:
     return raw if is_safe_next(raw) else url_for(fallback)
 
 
-def _sign_in(user, remember: bool) -> None:
-    """Renew the session (keeping only the guest cart token, to merge it), sign in, merge the cart."""
+def _sign_in(user, remember: bool, two_factor: bool = False) -> None:
+    """Renew the session (keeping only the guest cart token, to merge it), start a server-side session record
+    (the cookies carry its token), sign in, merge the cart."""
     token = session.get(CART_TOKEN_KEY)
     session.clear()
+    _record, session_token = sessions.start(user.id, user_agent=request.headers.get("User-Agent"),
+                                            ip=request.remote_addr, remember=remember, two_factor=two_factor)
+    user.attach_session(session_token)
     login_user(user, remember=remember)
     session.permanent = bool(remember)
     for note in claim_guest_cart(user.id, token if isinstance(token, str) else None):
@@ -53,6 +58,8 @@ def _claim_on_cookie_sign_in(sender, user, **extra) -> None:
 
 user_loaded_from_cookie.connect(_claim_on_cookie_sign_in)
 
+from store.accounts.security_views import begin_second_step  # noqa: E402  (the two-factor step, its routes)
+
 
 @bp.route("/account/login", methods=["GET", "POST"])
 @_limit("LOGIN_RATE_LIMIT", "5 per minute")
@@ -66,6 +73,8 @@ def login():
         except services.BadCredentials as exc:
             form.password.errors = [str(exc)]
         else:
+            if twofactor.is_enrolled(user.id):  # half signed in: nothing is granted until the code is right
+                return begin_second_step(user, bool(form.remember.data), form.next.data)
             _sign_in(user, bool(form.remember.data))
             flash(f"Welcome back, {user.name or user.email}.", "success")
             return redirect(_next_target(form.next.data))
@@ -99,6 +108,9 @@ def register():
 
 @bp.post("/account/logout")
 def logout():
+    record = current_session()
+    if record is not None:
+        sessions.revoke(record.id)  # the copied session or remember-me cookie dies with it
     logout_user()
     session.clear()
     flash("You are signed out.", "success")
@@ -135,8 +147,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
+            record = current_session()
             user = services.change_password(current_user.id, form.current_password.data, form.new_password.data,
-                                            _min_length())
+                                            _min_length(), keep_session_id=record.id if record else None)
         except services.BadCredentials as exc:
             form.current_password.errors = [str(exc)]
         except services.WeakPassword as exc:
@@ -145,6 +158,7 @@ def change_password():
             # The new password changed the user's session stamp: every other session and remember-me cookie is
             # now signed out; sign this one in again under the new id (renewing its remember-me cookie if any).
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            user.attach_session(current_user.get_id().rpartition(":")[2])
             login_user(user, remember=remembered)
             flash("Your password is changed. Any other devices signed in to your account are now signed out.",
                   "success")

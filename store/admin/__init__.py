@@ -3,8 +3,12 @@
 One subpackage per domain (catalog, inventory, guides, orders, disclaimers, audit, dashboard), each with its
 views (routes on this blueprint), forms and services; ``forms.py`` here holds only the form bits they share.
 """
-from flask import Blueprint, redirect, request, url_for
-from flask_login import current_user
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+
+from store.accounts import sessions as account_sessions
+from store.accounts import twofactor
+from store.accounts.loader import current_session
 
 from store.catalog import availability
 from store.errors import render_error
@@ -14,11 +18,26 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", cli_group=None)
 
 @bp.before_request
 def _require_admin():
-    """Anonymous -> sign in (and back here afterwards); signed-in non-admin -> 403."""
+    """Anonymous -> sign in (and back here afterwards); signed-in non-admin -> 403. With ADMIN_REQUIRE_2FA an
+    admin without two-factor goes to enrolment, and a session not signed in with a code signs in again.
+    (An admin idle longer than ADMIN_IDLE_MINUTES is already signed out by the user loader.)"""
+    back_here = request.full_path.rstrip("?")
     if not current_user.is_authenticated:
-        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("accounts.login", next=back_here))
     if not current_user.is_admin:
         return render_error(403, "Not allowed", "This area is for store administrators.")
+    if current_app.config.get("ADMIN_REQUIRE_2FA"):
+        if not twofactor.is_enrolled(current_user.id):
+            flash("The back office needs two-factor sign-in. Set it up here first.", "info")
+            return redirect(url_for("accounts.two_factor"))
+        record = current_session()
+        if record is None or record.two_factor_at is None:
+            if record is not None:
+                account_sessions.revoke(record.id, reason="needs 2fa")
+            logout_user()
+            session.clear()
+            flash("Please sign in again with your password and the code from your app.", "info")
+            return redirect(url_for("accounts.login", next=back_here))
     return None
 
 

@@ -81,7 +81,7 @@ def test_cart_survives_sign_up_sign_in_and_password_reset(page, browser, live_se
 
     # Sign out; the cart is gone from this browser.
     page.goto("/account")
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url(f"{live_server.url}/")
     assert _cart_count(page) == "0"
 

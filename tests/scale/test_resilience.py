@@ -64,7 +64,7 @@ def test_visitor_with_a_cart_gets_the_same_503_not_a_bare_error(down_app):
 def test_signed_in_visitor_gets_the_same_503(down_app):
     client = down_app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "1:some-session-stamp"
+        session["_user_id"] = "1:some-session-stamp:some-session-token"  # the loader must ask the database
         session["_fresh"] = True
         session[SESSION_KEY] = "a-cart-token"
     for path in ("/", "/account", "/account/orders", "/admin/", "/no-such-page"):
