@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.pool import StaticPool
 from werkzeug.routing import IntegerConverter
@@ -35,6 +35,7 @@ def create_app(config_class: type[Config] = DevelopmentConfig, **overrides) -> F
     app.config.from_object(config_class)
     app.config.update(overrides)
     config_class.validate(app.config)
+    configure_origin(app)
 
     configure_logging(app)
     register_extensions(app)
@@ -46,6 +47,17 @@ def create_app(config_class: type[Config] = DevelopmentConfig, **overrides) -> F
     register_security_headers(app)
     register_commands(app)
     return app
+
+
+def configure_origin(app: Flask) -> None:
+    """One origin: STORE_URL must be an http(s) origin, and only its host (plus TRUSTED_HOSTS_EXTRA) is served;
+    any other Host header is a 400 (Flask's TRUSTED_HOSTS check, hosts compared without port)."""
+    try:
+        hosts = templating.trusted_hosts(app.config)
+    except ValueError as exc:
+        raise RuntimeError(f"Refusing to start: {exc}") from None
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = hosts
 
 
 def configure_logging(app: Flask) -> None:
@@ -135,9 +147,17 @@ def register_area_hooks(app: Flask) -> None:
     guides_views.register(app)    # guides in search and the sitemap, guides_for_product on product pages
 
 
+# Pages with personal data (or CSRF tokens bound to a session) that no cache may keep.
+PRIVATE_BLUEPRINTS = frozenset({"accounts", "cart", "checkout", "orders", "admin"})
+
+
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def _headers(response):
+        if request.blueprint in PRIVATE_BLUEPRINTS or (request.endpoint != "static" and _signed_in()):
+            response.headers["Cache-Control"] = "no-store"
+        if app.config.get("STRICT_TRANSPORT_SECURITY"):
+            response.headers.setdefault("Strict-Transport-Security", app.config["STRICT_TRANSPORT_SECURITY"])
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
@@ -148,6 +168,15 @@ def register_security_headers(app: Flask) -> None:
             "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self' https://checkout.stripe.com",
         )
         return response
+
+
+def _signed_in() -> bool:
+    """True when this request was a signed-in user's (every page then shows their name and cart)."""
+    from flask_login import current_user
+    try:
+        return bool(getattr(current_user, "is_authenticated", False))
+    except Exception:  # noqa: BLE001  (no user loaded, e.g. the Host check refused the request)
+        return False
 
 
 def register_commands(app: Flask) -> None:

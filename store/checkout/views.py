@@ -20,6 +20,7 @@ from store.extensions import csrf, db
 from store.orders import services as orders
 from store.orders.states import InvalidTransition, OrderState
 from store.safety.services import current_disclaimer
+from store.templating import absolute_url_for
 from store.util import int_in_range
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,9 @@ def _payment_mode() -> str | None:
 
 
 def _return_urls(order) -> tuple[str, str]:
-    success = url_for("checkout.complete", number=order.number, _external=True) + "?session_id={CHECKOUT_SESSION_ID}"
-    cancel = url_for("checkout.pay", number=order.number, _external=True)
+    # On STORE_URL, never the request's Host header.
+    success = absolute_url_for("checkout.complete", number=order.number) + "?session_id={CHECKOUT_SESSION_ID}"
+    cancel = absolute_url_for("checkout.pay", number=order.number)
     return success, cancel
 
 
