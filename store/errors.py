@@ -56,6 +56,8 @@ def register(app: Flask) -> None:
         for key, value in error.get_headers():
             if key.lower() != "content-type":
                 response.headers[key] = value
+        if error.code == 429 and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(_retry_after_seconds(error))
         return response
 
     @app.errorhandler(500)
@@ -63,6 +65,20 @@ def register(app: Flask) -> None:
         db.session.rollback()
         return render_error(500, "Something went wrong",
                             "Sorry, something broke on our side. Nothing was charged; please try again.")
+
+
+def _retry_after_seconds(error: HTTPException) -> int:
+    """Seconds until the rate limit that refused this request lets it through again (at least 1)."""
+    import time
+
+    from store.extensions import limiter
+    try:
+        current = limiter.current_limit
+        if current is not None and current.reset_at:
+            return max(1, int(current.reset_at - time.time()) + 1)
+        return max(1, int(error.limit.limit.get_expiry()))  # flask_limiter's RateLimitExceeded
+    except Exception:  # noqa: BLE001  (any other 429, or no limiter state: a minute is a safe answer)
+        return 60
 
 
 def _has_nul(multidict) -> bool:
