@@ -33,6 +33,7 @@ class World:
     guest_number: str = ""
     guest_order_token: str = ""
     reset_token: str = ""
+    register_token: str = ""
     product_id: int = 0
     product_slug: str = ""
     variant_id: int = 0
@@ -97,6 +98,8 @@ def seed_world() -> World:
     w.guest_line_id = carts.add_item(carts.get_or_create_cart(None, w.guest_token), second.id, 1, 10).id
 
     w.reset_token = accounts.make_reset_token(db.session.get(User, w.customer_id))
+    w.register_token = accounts._registration_serializer().dumps(
+        {"e": "sweep.signup@example.com", "n": "Sweep Signup", "h": accounts.hash_password("sweep sign up phrase")})
     db.session.commit()
     db.session.remove()
     return w
