@@ -7,7 +7,9 @@ from pathlib import Path
 from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.pool import StaticPool
+from werkzeug.exceptions import SecurityError
 from werkzeug.routing import IntegerConverter
+from werkzeug.wsgi import get_host
 
 from config import Config, DevelopmentConfig
 from store import cli, errors, models, templating  # noqa: F401  (models: every model on the metadata)
@@ -58,6 +60,25 @@ def configure_origin(app: Flask) -> None:
         raise RuntimeError(f"Refusing to start: {exc}") from None
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = hosts
+    app.wsgi_app = _refuse_foreign_hosts(app, app.wsgi_app)
+
+
+def _refuse_foreign_hosts(app: Flask, inner):
+    """A request for another host is answered 400 before Flask sees it: no view, hook or error page (which
+    would build links) runs for it. Flask's own TRUSTED_HOSTS check stays behind it as a second line."""
+    body = b"400 Bad Request: this server does not serve that host name.\n"
+    headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
+               ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")]
+
+    def wsgi(environ, start_response):
+        try:
+            get_host(environ, trusted_hosts=app.config["TRUSTED_HOSTS"])
+        except SecurityError:
+            start_response("400 Bad Request", headers)
+            return [body]
+        return inner(environ, start_response)
+
+    return wsgi
 
 
 def configure_logging(app: Flask) -> None:
