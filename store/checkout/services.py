@@ -410,7 +410,7 @@ def confirm_stripe_return(order_id: int, session_id: str | None, actor: str) -> 
     order = db.session.get(Order, order_id)
     if order is None or order.state != OrderState.PENDING_PAYMENT or not session_id:
         return None
-    if order.stripe_session_id and order.stripe_session_id != session_id:
+    if order.stripe_session_id != session_id:  # also when the order has no session on record: ask nothing
         return None
     session = stripe_gateway.retrieve_session(session_id)
     db.session.rollback()  # end the read transaction before fulfilment takes its write lock

@@ -98,3 +98,11 @@ def test_a_normally_nested_event_is_still_accepted(client, order):
     obj["metadata"]["nested"] = json.loads("[" * 20 + "]" * 20)  # deep, but within the bound
     obj["customer_details"] = {"name": "[[[[{{{{" * 100}  # brackets inside strings do not count
     assert post_event(client, event("checkout.session.completed", obj)).json["outcome"] == "paid"
+
+
+def test_return_page_for_an_order_with_no_session_asks_stripe_nothing(app, db, shop, stripe_http):
+    from store.checkout import services
+    bare = place([(shop.roller, 1)], payment_provider="stripe")
+    with app.test_request_context():
+        assert services.confirm_stripe_return(bare.id, "cs_chosen_by_the_visitor", "guest") is None
+    assert stripe_http.requests == [] and _reload(bare.id).state == "pending_payment"
