@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
+export PORT
+# wsgi.py runs production settings unless STORE_ENV says otherwise: the demo store is development.
+export STORE_ENV ?= development
 export FLASK_APP := wsgi.py
 # PostgreSQL server used by the second test pass (a throwaway database is created and dropped on it).
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres

@@ -30,6 +30,11 @@ def _int(name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, got {value!r}") from exc
 
 
+def _list(name: str, default: str = "") -> list[str]:
+    """A comma- or space-separated list (e.g. TRUSTED_HOSTS_EXTRA="shop.example, www.shop.example")."""
+    return [item for item in os.environ.get(name, default).replace(",", " ").split() if item]
+
+
 def _database_url(default: str) -> str:
     url = os.environ.get("DATABASE_URL", default)
     # Heroku-style URLs and plain postgresql:// both go through psycopg 3.
@@ -48,7 +53,11 @@ class Config:
 
     STORE_NAME = os.environ.get("STORE_NAME", "Kneadwell")
     STORE_CURRENCY = os.environ.get("STORE_CURRENCY", "USD").upper()
-    STORE_URL = os.environ.get("STORE_URL", "")  # canonical origin, e.g. https://kneadwell.example
+    # The store's one origin (e.g. https://kneadwell.example): every absolute URL (emails, Stripe return URLs,
+    # canonical links, sitemap, JSON-LD) is built on it, never on the request's Host header; requests for any
+    # other host than it (and TRUSTED_HOSTS_EXTRA) are refused with a 400.
+    STORE_URL = os.environ.get("STORE_URL") or f"http://127.0.0.1:{_int('PORT', 5000)}"
+    TRUSTED_HOSTS_EXTRA = _list("TRUSTED_HOSTS_EXTRA")
     PRODUCTS_PER_PAGE = _int("PRODUCTS_PER_PAGE", 12)
     LOW_STOCK_THRESHOLD = _int("LOW_STOCK_THRESHOLD", 3)  # default per-variant low-stock threshold ("Only N left")
     GUIDES_PER_PAGE = _int("GUIDES_PER_PAGE", 12)
@@ -58,6 +67,9 @@ class Config:
     CART_GUEST_MAX_AGE_DAYS = _int("CART_GUEST_MAX_AGE_DAYS", 30)
     PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
     PASSWORD_MIN_LENGTH = _int("PASSWORD_MIN_LENGTH", 10)
+    REGISTRATION_LINK_MAX_AGE = _int("REGISTRATION_LINK_MAX_AGE", 24 * 3600)  # seconds to finish signing up
+    GUEST_ORDER_LINK_MAX_AGE_DAYS = _int("GUEST_ORDER_LINK_MAX_AGE_DAYS", 90)
+    ORDER_LINK_RATE_LIMIT = os.environ.get("ORDER_LINK_RATE_LIMIT", "5 per hour")
 
     # Checkout
     SHIPPING_FLAT_CENTS = _int("SHIPPING_FLAT_CENTS", 595)
@@ -116,6 +128,8 @@ class Config:
     # Uploads (admin product pictures live in the database as media blobs: see store/media/)
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)
 
+    STRICT_TRANSPORT_SECURITY = ""  # production: HSTS, the browser then only ever uses https
+
     ALLOW_UNSAFE_PRODUCTION = _bool("ALLOW_UNSAFE_PRODUCTION", False)
 
     # Running as N instances behind a load balancer (issue 11)
@@ -134,6 +148,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False  # `make run` uses flask run --debug when wanted
+    TRUSTED_HOSTS_EXTRA = _list("TRUSTED_HOSTS_EXTRA", "localhost")
 
 
 class TestingConfig(Config):
@@ -162,6 +177,10 @@ class TestingConfig(Config):
     JOBS_RELAY_OUTBOX_SECONDS = 1
     JOBS_RECONCILE_SECONDS = 1
     MAIL_TIMEOUT = 10
+    # Fixed, whatever the environment says: the test client's Host is "localhost", the live server's
+    # 127.0.0.1 (tests/conftest.py points STORE_URL at the live server for the browser tests).
+    STORE_URL = "http://localhost"
+    TRUSTED_HOSTS_EXTRA = ["127.0.0.1"]
 
 
 class ProductionConfig(Config):
@@ -170,6 +189,8 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     ADMIN_REQUIRE_2FA = _bool("ADMIN_REQUIRE_2FA", True)
     DEMO_PAYMENTS = _bool("DEMO_PAYMENTS", False)
+    STORE_URL = os.environ.get("STORE_URL", "")  # required (https): no default origin in production
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
     @classmethod
     def validate(cls, app_config: dict) -> None:
@@ -184,6 +205,9 @@ class ProductionConfig(Config):
         if str(app_config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
             problems.append("DATABASE_URL points at SQLite: production runs on PostgreSQL "
                             "(set DATABASE_URL=postgresql://...)")
+        if not str(app_config.get("STORE_URL") or "").startswith("https://"):
+            problems.append("STORE_URL is unset or not https://: set it to the store's public origin, "
+                            "e.g. STORE_URL=https://kneadwell.example (links in emails are built on it)")
         if app_config.get("DEMO_PAYMENTS"):
             problems.append("DEMO_PAYMENTS is on: the local test-payment page must never run in production")
         if problems:
@@ -201,7 +225,9 @@ CONFIGS = {
 
 
 def config_from_env() -> type[Config]:
-    name = os.environ.get("STORE_ENV", os.environ.get("FLASK_ENV", "development")).lower()
+    """The settings STORE_ENV names; unset means production (which refuses to start without real keys), so a
+    forgotten variable never serves the development key and demo payments. `make run` sets development."""
+    name = (os.environ.get("STORE_ENV") or "production").strip().lower()
     try:
         return CONFIGS[name]
     except KeyError as exc:

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.pool import StaticPool
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
+from werkzeug.wsgi import get_host
 
 from config import Config, DevelopmentConfig
 from store import cli, errors, health, logs, models, templating  # noqa: F401  (models: every model on the metadata)
@@ -37,6 +39,7 @@ def create_app(config_class: type[Config] = DevelopmentConfig, **overrides) -> F
     app.config.from_object(config_class)
     app.config.update(overrides)
     config_class.validate(app.config)
+    configure_origin(app)
 
     configure_logging(app)
     register_proxy_fix(app)
@@ -50,6 +53,36 @@ def create_app(config_class: type[Config] = DevelopmentConfig, **overrides) -> F
     register_commands(app)
     register_jobs(app)
     return app
+
+
+def configure_origin(app: Flask) -> None:
+    """One origin: STORE_URL must be an http(s) origin, and only its host (plus TRUSTED_HOSTS_EXTRA) is served;
+    any other Host header is a 400 (Flask's TRUSTED_HOSTS check, hosts compared without port)."""
+    try:
+        hosts = templating.trusted_hosts(app.config)
+    except ValueError as exc:
+        raise RuntimeError(f"Refusing to start: {exc}") from None
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = hosts
+    app.wsgi_app = _refuse_foreign_hosts(app, app.wsgi_app)
+
+
+def _refuse_foreign_hosts(app: Flask, inner):
+    """A request for another host is answered 400 before Flask sees it: no view, hook or error page (which
+    would build links) runs for it. Flask's own TRUSTED_HOSTS check stays behind it as a second line."""
+    body = b"400 Bad Request: this server does not serve that host name.\n"
+    headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
+               ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")]
+
+    def wsgi(environ, start_response):
+        try:
+            get_host(environ, trusted_hosts=app.config["TRUSTED_HOSTS"])
+        except SecurityError:
+            start_response("400 Bad Request", headers)
+            return [body]
+        return inner(environ, start_response)
+
+    return wsgi
 
 
 def configure_logging(app: Flask) -> None:
@@ -173,9 +206,17 @@ def register_area_hooks(app: Flask) -> None:
     guides_views.register(app)    # guides in search and the sitemap, guides_for_product on product pages
 
 
+# Pages with personal data (or CSRF tokens bound to a session) that no cache may keep.
+PRIVATE_BLUEPRINTS = frozenset({"accounts", "cart", "checkout", "orders", "admin"})
+
+
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def _headers(response):
+        if request.blueprint in PRIVATE_BLUEPRINTS or (request.endpoint != "static" and _signed_in()):
+            response.headers["Cache-Control"] = "no-store"
+        if app.config.get("STRICT_TRANSPORT_SECURITY"):
+            response.headers.setdefault("Strict-Transport-Security", app.config["STRICT_TRANSPORT_SECURITY"])
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
@@ -191,6 +232,14 @@ def register_security_headers(app: Flask) -> None:
 def register_jobs(app: Flask) -> None:
     from store import jobs
     jobs.init_app(app)
+
+
+def _signed_in() -> bool:
+    """True when this request was a signed-in user's (every page then shows their name and cart)."""
+    try:
+        return bool(getattr(current_user, "is_authenticated", False))
+    except Exception:  # noqa: BLE001  (no user loaded, e.g. the Host check refused the request)
+        return False
 
 
 def register_commands(app: Flask) -> None:

@@ -112,6 +112,8 @@ def register(app: Flask) -> None:
         for key, value in error.get_headers():
             if key.lower() != "content-type":
                 response.headers[key] = value
+        if error.code == 429 and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(_retry_after_seconds(error))
         return response
 
     @app.errorhandler(sa_exc.SQLAlchemyError)
@@ -128,6 +130,20 @@ def register(app: Flask) -> None:
             return database_error(original)
         _rollback_quietly()
         return render_error(500, "Something went wrong", SERVER_ERROR_MESSAGE)
+
+
+def _retry_after_seconds(error: HTTPException) -> int:
+    """Seconds until the rate limit that refused this request lets it through again (at least 1)."""
+    import time
+
+    from store.extensions import limiter
+    try:
+        current = limiter.current_limit
+        if current is not None and current.reset_at:
+            return max(1, int(current.reset_at - time.time()) + 1)
+        return max(1, int(error.limit.limit.get_expiry()))  # flask_limiter's RateLimitExceeded
+    except Exception:  # noqa: BLE001  (any other 429, or no limiter state: a minute is a safe answer)
+        return 60
 
 
 def _has_nul(multidict) -> bool:

@@ -3,21 +3,53 @@ template globals from its ``register(app)`` (see create_app)."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from markupsafe import Markup
 
 from store.money import cents_to_decimal_string, format_money
 
 
+def parse_origin(value) -> tuple[str, str]:
+    """(scheme, host[:port]) of a STORE_URL such as "https://kneadwell.example"; ValueError when it is not an
+    http(s) origin."""
+    parts = urlsplit(str(value or "").strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password \
+            or parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError(f"STORE_URL must be the store's origin, like https://kneadwell.example (got {value!r})")
+    return parts.scheme, parts.netloc.lower()
+
+
+def store_origin() -> str:
+    """The configured origin, without a trailing slash. Never the request's Host header."""
+    scheme, netloc = parse_origin(current_app.config.get("STORE_URL"))
+    return f"{scheme}://{netloc}"
+
+
+def trusted_hosts(config) -> list[str]:
+    """The host names a request may carry: STORE_URL's, plus TRUSTED_HOSTS_EXTRA (compared without port)."""
+    scheme, netloc = parse_origin(config.get("STORE_URL"))
+    host = urlsplit(f"{scheme}://{netloc}")
+    extra = config.get("TRUSTED_HOSTS_EXTRA") or []
+    if isinstance(extra, str):
+        extra = extra.replace(",", " ").split()
+    return list(dict.fromkeys([host.hostname, *(h.strip().lower() for h in extra if h.strip())]))
+
+
 def absolute_path(path: str) -> str:
-    """An absolute URL for a local path, on STORE_URL when set (canonical links, sitemap, JSON-LD)."""
-    base = current_app.config.get("STORE_URL") or request.host_url
-    return base.rstrip("/") + path
+    """An absolute URL for a local path, on STORE_URL (emails, Stripe return URLs, canonical links, sitemap,
+    JSON-LD). Never built from the request, whose Host header the client chooses."""
+    return store_origin() + path
 
 
 def absolute_url_for(endpoint: str, **values) -> str:
-    return absolute_path(url_for(endpoint, **values))
+    """url_for on STORE_URL; works outside a request too (a worker rendering an email)."""
+    if has_request_context():
+        return absolute_path(url_for(endpoint, **values))
+    scheme, netloc = parse_origin(current_app.config.get("STORE_URL"))
+    adapter = current_app.url_map.bind(netloc, url_scheme=scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def register(app: Flask) -> None:

@@ -161,6 +161,20 @@ def live_server(app):
     server.shutdown()
 
 
+@pytest.fixture(autouse=True)
+def _origin_is_the_live_server(request):
+    """The store builds every absolute link on STORE_URL ("http://localhost" in tests): a test that uses the
+    live server gets it pointed at the server, so links in its emails open in the browser."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    app, server = request.getfixturevalue("app"), request.getfixturevalue("live_server")
+    old = app.config["STORE_URL"]
+    app.config["STORE_URL"] = server.url
+    yield
+    app.config["STORE_URL"] = old
+
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",

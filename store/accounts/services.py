@@ -22,12 +22,14 @@ from store.accounts.models import Address, Role, User
 from store.countries import not_shipped_message, ships_to
 from store.db import transaction
 from store.extensions import db
+from store.accounts.emails import queue_email
 from store.util import utcnow
 
 log = logging.getLogger(__name__)
 
 HASH_METHOD = "scrypt"
 RESET_SALT = "kneadwell.password-reset.v1"
+REGISTER_SALT = "kneadwell.registration.v1"
 MAX_PASSWORD_LENGTH = 200
 SIGN_IN_FAILED = "That email and password do not match an account. Check them and try again."
 # A real scrypt hash to check against when the email is unknown, so both cases take the same time.
@@ -56,6 +58,10 @@ class BadCredentials(AccountError):
 
 
 class InvalidResetToken(AccountError):
+    pass
+
+
+class InvalidRegistrationLink(AccountError):
     pass
 
 
@@ -119,7 +125,7 @@ def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
-def register(email: str, password: str, name: str, min_length: int) -> User:
+def _check_registration(email: str, password: str, name: str, min_length: int) -> tuple[str, str]:
     email = normalise_email(email)
     name = (name or "").strip()
     if not name:
@@ -127,6 +133,12 @@ def register(email: str, password: str, name: str, min_length: int) -> User:
     if len(name) > 120:
         raise AccountError("Please shorten your name to 120 characters.")
     check_password_policy(password, min_length, email)
+    return email, name
+
+
+def register(email: str, password: str, name: str, min_length: int) -> User:
+    """Create an account at once (the CLI and tests; the web form goes through start_registration)."""
+    email, name = _check_registration(email, password, name, min_length)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise EmailTaken("An account with this email already exists. Sign in, or reset your password if "
                          "you have forgotten it.")
@@ -136,6 +148,62 @@ def register(email: str, password: str, name: str, min_length: int) -> User:
             db.session.add(user)
     except IntegrityError as exc:  # the same email registered at the same moment (already rolled back)
         raise EmailTaken("An account with this email already exists.") from exc
+    return user
+
+
+def _registration_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REGISTER_SALT)
+
+
+def start_registration(email: str, password: str, name: str, min_length: int, *, finish_url_for,
+                       sign_in_url: str, reset_url: str) -> None:
+    """The sign-up form, answered the same way whether or not the email already has an account (no
+    enumeration): the input is checked and the password hashed in both cases, and an email goes to the
+    address in both cases. A new address gets a link that creates the account (nothing is stored until the
+    owner of the mailbox follows it, so nobody can hold an address they do not read); an address that already
+    has an account is told that someone tried to sign up with it, and how to sign in or reset the password.
+
+    Raises InvalidEmail, WeakPassword or AccountError for input problems (they do not depend on the address
+    being known). finish_url_for(token) builds the absolute link."""
+    email, name = _check_registration(email, password, name, min_length)
+    password_hash = hash_password(password)
+    store_name = current_app.config["STORE_NAME"]
+    hours = max(1, current_app.config["REGISTRATION_LINK_MAX_AGE"] // 3600)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        log.info("Sign-up attempted for an email that already has an account")
+        queue_email(email, f"Someone tried to create a {store_name} account with your email", "account_exists",
+                    name=name, sign_in_url=sign_in_url, reset_url=reset_url)
+        return
+    token = _registration_serializer().dumps({"e": email, "n": name, "h": password_hash})
+    queue_email(email, f"Finish creating your {store_name} account", "registration_finish", name=name,
+                finish_url=finish_url_for(token), hours=hours)
+
+
+def registration_from_token(token: str, max_age: int) -> dict:
+    try:
+        data = _registration_serializer().loads(token or "", max_age=max_age)
+    except SignatureExpired as exc:
+        raise InvalidRegistrationLink("That sign-up link has expired. Please sign up again.") from exc
+    except BadSignature as exc:
+        raise InvalidRegistrationLink("That sign-up link is not valid. Please sign up again.") from exc
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) and data.get(k) for k in "enh"):
+        raise InvalidRegistrationLink("That sign-up link is not valid. Please sign up again.")
+    return data
+
+
+def finish_registration(token: str, max_age: int) -> User:
+    """Create the account a sign-up link describes. EmailTaken when it exists already (the link was used, or
+    the address signed up twice): the person is told to sign in."""
+    data = registration_from_token(token, max_age)
+    taken = EmailTaken("Your account is already set up. Please sign in.")
+    if db.session.scalar(select(User.id).where(User.email == data["e"])) is not None:
+        raise taken
+    user = User(email=data["e"], name=data["n"][:120], password_hash=data["h"], role=Role.CUSTOMER.value)
+    try:
+        with transaction():
+            db.session.add(user)
+    except IntegrityError as exc:  # both links of a double sign-up followed at the same moment
+        raise taken from exc
     return user
 
 
@@ -197,7 +265,11 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def _fingerprint(user: User) -> str:
     """Changes whenever the password hash changes, so a used (or old) token stops working."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+    return _fingerprint_of(user.password_hash)
+
+
+def _fingerprint_of(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:20]
 
 
 def make_reset_token(user: User) -> str:
@@ -221,19 +293,21 @@ def user_for_reset_token(token: str, max_age: int) -> User:
 
 
 def request_password_reset(email: str, reset_url_for) -> bool:
-    """Email a reset link when the address belongs to an active account. Returns nothing the caller may show:
-    the page looks the same either way. reset_url_for(token) builds the absolute link."""
+    """Email a reset link when the address belongs to an active account. The same work is done either way (a
+    token made, the email rendered and handed to the mail seam, which sends it only for a real account), so
+    neither the page nor its timing tells whether the address is known. reset_url_for(token) builds the
+    absolute link. The result is for tests and logs, never for the page."""
     user = get_user_by_email(email)
-    if user is None or not user.active:
+    known = user is not None and user.active
+    if not known:
         log.info("Password reset asked for an unknown email")
-        return False
-    token = make_reset_token(user)
-    with transaction():  # an outbox row; the worker sends it
-        outbox.enqueue_email(
-            key=outbox.stable_key("password-reset", user.id, secret=token), to=user.email,
-            subject=f"Reset your {current_app.config['STORE_NAME']} password", template="password_reset",
-            user=user, reset_url=reset_url_for(token), minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
-    return True
+    token = make_reset_token(user) if known else _serializer().dumps({"uid": 0, "fp": _fingerprint_of("")})
+    queue_email(user.email if known else (email or ""), f"Reset your {current_app.config['STORE_NAME']} password",
+                "password_reset", deliver=known,
+                key=outbox.stable_key("password-reset", user.id, secret=token) if known else None,
+                user={"name": user.name, "email": user.email} if known else {"name": "", "email": email or ""},
+                reset_url=reset_url_for(token), minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+    return known
 
 
 def reset_password(token: str, new_password: str, max_age: int, min_length: int) -> User:

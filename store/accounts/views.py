@@ -13,6 +13,7 @@ from store.accounts.forms import (
 from store.cart.session import SESSION_KEY as CART_TOKEN_KEY, claim_guest_cart
 from store.countries import not_shipped_message, ships_to
 from store.extensions import limiter
+from store.forms import StoreForm
 from store.templating import absolute_url_for
 from store.util import is_safe_next
 
@@ -89,21 +90,57 @@ def register():
     form = RegisterForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            user = services.register(form.email.data, form.password.data, form.name.data, _min_length())
+            services.start_registration(
+                form.email.data, form.password.data, form.name.data, _min_length(),
+                finish_url_for=lambda token: absolute_url_for("accounts.register_finish", token=token),
+                sign_in_url=absolute_url_for("accounts.login"), reset_url=absolute_url_for("accounts.reset_request"))
         except services.InvalidEmail as exc:
-            form.email.errors = [str(exc)]
-        except services.EmailTaken as exc:
             form.email.errors = [str(exc)]
         except services.WeakPassword as exc:
             form.password.errors = [str(exc)]
         except services.AccountError as exc:
             form.name.errors = [str(exc)]
         else:
-            _sign_in(user, remember=False)
-            flash("Welcome to Kneadwell! Your account is ready.", "success")
-            return redirect(_next_target(form.next.data))
+            # The same answer whether or not the address already has an account: an email goes to it either way.
+            return redirect(url_for("accounts.register_sent"), code=303)
     status = 200 if request.method == "GET" or not form.errors else 400
     return render_template("accounts/register.html", form=form, min_length=_min_length()), status
+
+
+@bp.get("/account/register/sent")
+def register_sent():
+    hours = max(1, current_app.config["REGISTRATION_LINK_MAX_AGE"] // 3600)
+    return render_template("accounts/register_sent.html", hours=hours)
+
+
+@bp.route("/account/register/finish/<token>", methods=["GET", "POST"])
+@_limit("REGISTER_RATE_LIMIT", "10 per hour")
+def register_finish(token: str):
+    """The link in the sign-up email: a button (a POST: following a link changes nothing) creates the account
+    and signs its owner in."""
+    max_age = current_app.config["REGISTRATION_LINK_MAX_AGE"]
+    try:
+        data = services.registration_from_token(token, max_age)
+    except services.InvalidRegistrationLink as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("accounts.register"))
+    form = StoreForm()
+    if form.validate_on_submit():
+        try:
+            user = services.finish_registration(token, max_age)
+        except services.EmailTaken as exc:
+            flash(str(exc), "info")
+            return redirect(url_for("accounts.login"))
+        except services.InvalidRegistrationLink as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("accounts.register"))
+        if current_user.is_authenticated:
+            logout_user()
+        _sign_in(user, remember=False)
+        flash("Welcome to Kneadwell! Your account is ready.", "success")
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/register_finish.html", form=form, token=token, email=data["e"],
+                           name=data["n"]), 200 if request.method == "GET" else 400
 
 
 @bp.post("/account/logout")

@@ -208,9 +208,11 @@ class PaymentData:
         intent = session.get("payment_intent")
         if isinstance(intent, Mapping):
             intent = intent.get("id")
+        session_id = session.get("id")
         return cls(payment_status=str(session.get("payment_status") or ""),
                    amount_total=session.get("amount_total"), currency=str(session.get("currency") or ""),
-                   provider="stripe", session_id=session.get("id"), payment_intent=intent, order_id=order_id)
+                   provider="stripe", session_id=session_id if isinstance(session_id, str) else None,
+                   payment_intent=intent if isinstance(intent, str) else None, order_id=order_id)
 
     @classmethod
     def demo(cls, order: Order) -> "PaymentData":
@@ -251,11 +253,26 @@ def _rereserve(order: Order) -> bool:
     return True
 
 
+def payment_is_this_orders(order: Order, payment: PaymentData) -> bool:
+    """A Stripe payment belongs to an order only through the order's own Checkout Session (the id saved when
+    the session was created) or the PaymentIntent already recorded on it; metadata and amount alone never do."""
+    if payment.session_id and order.stripe_session_id:
+        return str(payment.session_id) == order.stripe_session_id
+    if payment.payment_intent and order.stripe_payment_intent:
+        return str(payment.payment_intent) == order.stripe_payment_intent
+    return False
+
+
 def fulfil_locked(order: Order, payment: PaymentData, actor: str) -> FulfilResult:
     """The fulfilment rules, inside the caller's transaction, on an order loaded with lock_order().
 
     Safe to call any number of times: only the first call that finds the order unpaid changes anything
     (and the state change itself is a conditional UPDATE, so a concurrent caller cannot repeat it)."""
+    if payment.provider == "stripe" and not payment_is_this_orders(order, payment):
+        # A verified payment, but not through this order's Checkout Session: it cannot pay this order.
+        log.error("Order %s: ignored a Stripe payment for session %r / payment %r, which is not the order's "
+                  "(session %r)", order.number, payment.session_id, payment.payment_intent, order.stripe_session_id)
+        return FulfilResult("mismatch", order, notes=["not this order's Checkout Session"])
     if order.state in PAID_STATES:
         return FulfilResult("already_paid", order)
     if payment.payment_status != "paid":
@@ -282,8 +299,6 @@ def fulfil_locked(order: Order, payment: PaymentData, actor: str) -> FulfilResul
     order.payment_provider = payment.provider
     if payment.payment_intent:
         order.stripe_payment_intent = payment.payment_intent
-    if payment.session_id and not order.stripe_session_id:
-        order.stripe_session_id = payment.session_id
     # The confirmation is an outbox row in this transaction (one per order: its key dedupes); the worker
     # sends it and sets confirmation_sent_at when it is delivered.
     send = order.confirmation_sent_at is None and order_emails.queue_confirmation(order) is not None
@@ -379,7 +394,7 @@ def confirm_stripe_return(order_id: int, session_id: str | None, actor: str) -> 
     order = db.session.get(Order, order_id)
     if order is None or order.state != OrderState.PENDING_PAYMENT or not session_id:
         return None
-    if order.stripe_session_id and order.stripe_session_id != session_id:
+    if order.stripe_session_id != session_id:  # also when the order has no session on record: ask nothing
         return None
     session = stripe_gateway.retrieve_session(session_id)
     db.session.rollback()  # end the read transaction before fulfilment takes its write lock

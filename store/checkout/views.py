@@ -13,13 +13,14 @@ from store.catalog.availability import line_problem
 from store.checkout.forms import CheckoutForm
 from store.checkout.services import CheckoutError, OutOfStock, ShippingAddress, StaleAcknowledgment
 from store.payments import stripe_gateway
-from store.payments.stripe_gateway import PaymentError, WebhookSignatureError
+from store.payments.stripe_gateway import PaymentError, WebhookPayloadError, WebhookSignatureError
 from store.checkout.webhooks import handle_event
 from store.countries import not_shipped_message, ships_to
 from store.extensions import csrf, db
 from store.orders import services as orders
 from store.orders.states import InvalidTransition, OrderState
 from store.safety.services import current_disclaimer
+from store.templating import absolute_url_for
 from store.util import int_in_range
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,9 @@ def _payment_mode() -> str | None:
 
 
 def _return_urls(order) -> tuple[str, str]:
-    success = url_for("checkout.complete", number=order.number, _external=True) + "?session_id={CHECKOUT_SESSION_ID}"
-    cancel = url_for("checkout.pay", number=order.number, _external=True)
+    # On STORE_URL, never the request's Host header.
+    success = absolute_url_for("checkout.complete", number=order.number) + "?session_id={CHECKOUT_SESSION_ID}"
+    cancel = absolute_url_for("checkout.pay", number=order.number)
     return success, cancel
 
 
@@ -256,6 +258,11 @@ def stripe_webhook():
     try:
         event = stripe_gateway.verify_webhook(payload, request.headers.get("Stripe-Signature"),
                                               current_app.config.get("STRIPE_WEBHOOK_SECRET", ""))
+    except WebhookPayloadError as error:
+        # Signed, but not a well-formed event: it never will be one, so it is refused (a 400, never a 500).
+        log.error("Rejected a signed Stripe webhook body: %s", error)
+        db.session.rollback()
+        return {"error": "not an event"}, 400
     except WebhookSignatureError as error:
         log.warning("Rejected Stripe webhook: %s", error)
         db.session.rollback()

@@ -96,6 +96,11 @@ def _session_closed(obj: Mapping[str, Any], new_state: OrderState, note: str) ->
     order = _order_for_session(obj)
     if order is None:
         return "ignored: unknown order"
+    if not order.stripe_session_id or obj.get("id") != order.stripe_session_id:
+        # Another (older) Checkout Session of the order ended: the order's own session may still be paid.
+        log.warning("Stripe session %r ended, but order %s's session is %r: ignored", obj.get("id"), order.number,
+                    order.stripe_session_id)
+        return "ignored: not the order's session"
     if order.state != OrderState.PENDING_PAYMENT:
         return f"no effect: order is {order.state}"
     transition(order, new_state, ACTOR, note)
@@ -120,6 +125,10 @@ def _charge_refunded(obj: Mapping[str, Any]) -> str:
     order = lock_order(order_id)
     if order is None:
         return "ignored: unknown payment"
+    if intent and order.stripe_payment_intent and str(intent) != order.stripe_payment_intent:
+        log.warning("Refund of payment %r names order %s, whose payment is %r: ignored", intent, order.number,
+                    order.stripe_payment_intent)
+        return "ignored: not the order's payment"
     if refunded <= order.refunded_cents:
         return "no effect: refund already recorded"
     refunded = min(refunded, order.paid_cents)

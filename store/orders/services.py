@@ -5,16 +5,17 @@ import logging
 from datetime import datetime
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from store.accounts.emails import queue_email
 from store.db import lock_row, transaction
 from store.extensions import db
 from store.inventory import services as inventory
 from store.orders.models import Order
 from store.orders.states import ConcurrentTransition, InvalidTransition, OrderState, transition
-from store.util import utcnow
+from store.util import DB_INT_MAX, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -56,25 +57,57 @@ def orders_for_user(user_id: int, page: int = 1, per_page: int = 20):
 
 # ------------------------------------------------------------------ signed guest links
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="kneadwell-order-view")
+ORDER_LINK_SALT = "kneadwell.order-view.v2"
+
+
+class OrderLinkExpired(OrderNotFound):
+    """A genuine guest link past GUEST_ORDER_LINK_MAX_AGE_DAYS: the buyer can ask for a fresh one."""
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=ORDER_LINK_SALT)
+
+
+def _link_max_age() -> int:
+    return int(current_app.config.get("GUEST_ORDER_LINK_MAX_AGE_DAYS", 90)) * 24 * 3600
 
 
 def order_token(order: Order) -> str:
-    """A signed, non-expiring token naming the order (sent to guests in the confirmation email)."""
-    return _serializer().dumps({"n": order.number, "e": order.email.lower()})
+    """A signed, timed token naming the order by its id alone (sent to guests in the confirmation email): it
+    carries no email or other personal data, and stops working after GUEST_ORDER_LINK_MAX_AGE_DAYS."""
+    return _serializer().dumps(order.id)
 
 
 def order_from_token(token: str) -> Order:
     try:
-        data = _serializer().loads(token)
-        number, email = data["n"], data["e"]
-    except (BadSignature, KeyError, TypeError):
+        order_id = _serializer().loads(token, max_age=_link_max_age())
+    except SignatureExpired:
+        raise OrderLinkExpired(token) from None
+    except BadSignature:
         raise OrderNotFound(token) from None
-    order = order_by_number(number)
-    if order.email.lower() != email:
-        raise OrderNotFound(number)
+    if not isinstance(order_id, int) or isinstance(order_id, bool) or not 0 < order_id <= DB_INT_MAX:
+        raise OrderNotFound(token)
+    order = db.session.scalars(select(Order).where(Order.id == order_id).options(*_with_lines())).first()
+    if order is None:
+        raise OrderNotFound(token)
     return order
+
+
+def request_order_link(number: str, email: str, view_url_for) -> bool:
+    """Email a fresh guest link for the order when the number and the email match it. The same work is done
+    either way (the email is rendered and handed to the mail seam, which sends it only on a match), so the
+    answer tells nothing. view_url_for(token) builds the absolute link. The result is for tests and logs."""
+    number = (number or "").strip().upper()[:20]
+    email = (email or "").strip().lower()[:254]
+    order = db.session.scalar(select(Order).where(Order.number == number)) if number else None
+    match = order is not None and bool(email) and order.email.lower() == email
+    if not match:
+        log.info("Fresh order link asked for a number and email that do not match")
+    token = order_token(order) if match else _serializer().dumps(0)
+    queue_email(order.email if match else email, f"Your {current_app.config['STORE_NAME']} order link", "order_link",
+                deliver=match, number=order.number if match else number, view_url=view_url_for(token),
+                days=int(current_app.config.get("GUEST_ORDER_LINK_MAX_AGE_DAYS", 90)))
+    return match
 
 
 # ------------------------------------------------------------------ releasing stock

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import click
-from flask import abort, render_template, request
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from store.extensions import limiter
 from store.orders import bp, services
+from store.orders.forms import OrderLinkForm
 from store.orders.states import label
+from store.templating import absolute_url_for
 from store.util import page_number
 
 
@@ -33,9 +36,32 @@ def guest_order(token: str):
     """The link in the confirmation email: a signed token, so guests can see their order without an account."""
     try:
         order = services.order_from_token(token)
+    except services.OrderLinkExpired:
+        flash("That order link has expired. Enter your order number and email, and we will send you a fresh one.",
+              "info")
+        return redirect(url_for("orders.order_link"))
     except services.OrderNotFound:
         abort(404)
     return render_template("orders/detail.html", order=order, owner_view=False)
+
+
+LINK_SENT = ("If that order number and email match an order, we have sent a fresh link to see it to that address. "
+             "Check your spam folder if it does not arrive.")
+
+
+@bp.route("/orders/link", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("ORDER_LINK_RATE_LIMIT", "5 per hour"), methods=["POST"],
+               error_message="Too many attempts in a short time. Please wait a while and try again.")
+def order_link():
+    """Ask for a fresh guest-order link by email: the same answer whether or not the details match."""
+    form = OrderLinkForm()
+    if form.validate_on_submit():
+        services.request_order_link(form.number.data, form.email.data,
+                                    lambda token: absolute_url_for("orders.guest_order", token=token))
+        flash(LINK_SENT, "info")
+        return redirect(url_for("orders.order_link"), code=303)
+    status = 200 if request.method == "GET" or not form.errors else 400
+    return render_template("orders/link_request.html", form=form), status
 
 
 @bp.cli.command("expire-orders")

@@ -18,11 +18,11 @@ from store.extensions import db
 from store.outbox.models import OutboxMessage, OutboxStatus
 from store.outbox.services import (
     PENDING_KEY, Delivery, OutboxError, deliver, enqueue_email, enqueue_message, on_delivered, purge_sent, relay,
-    requeue_or_copy, stable_key,
+    render_email, requeue_or_copy, stable_key,
 )
 
 __all__ = ["OutboxMessage", "OutboxStatus", "Delivery", "OutboxError", "deliver", "enqueue_email",
-           "enqueue_message", "on_delivered", "purge_sent", "relay", "requeue_or_copy", "stable_key", "set_dispatcher"]
+           "enqueue_message", "on_delivered", "purge_sent", "relay", "render_email", "requeue_or_copy", "stable_key", "set_dispatcher"]
 
 log = logging.getLogger(__name__)
 EXTENSION = "outbox_dispatcher"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 MIN_SESSION_SECONDS = 30 * 60 + 60   # one minute of margin for clock skew and request time
 MAX_SESSION_SECONDS = 24 * 60 * 60 - 60
 WEBHOOK_TOLERANCE = 300
+MAX_EVENT_DEPTH = 32  # Stripe's events nest well under this; a deeper body is refused before parsing
 
 
 class PaymentError(Exception):
@@ -33,6 +35,10 @@ class PaymentError(Exception):
 
 class WebhookSignatureError(Exception):
     """The webhook request is not a verified, fresh Stripe delivery."""
+
+
+class WebhookPayloadError(WebhookSignatureError):
+    """A correctly signed body that is not a well-formed event (not an object, too deep, missing fields)."""
 
 
 @dataclass(frozen=True)
@@ -190,17 +196,48 @@ def verify_webhook(payload: bytes, sig_header: str | None, secret: str,
     if timestamp > time.time() + tolerance:
         raise WebhookSignatureError("signature timestamp is in the future")
     try:
-        stripe.Webhook.construct_event(payload, sig_header, secret, tolerance=tolerance)
+        # The signature alone (an HMAC over the raw bytes): the body is parsed below, by our bounded parser.
+        stripe.WebhookSignature.verify_header(payload, sig_header, secret, tolerance=tolerance)
     except stripe.SignatureVerificationError as error:
         raise WebhookSignatureError(str(error)) from error
-    except ValueError as error:
-        raise WebhookSignatureError("payload is not JSON") from error
+    return parse_event(payload)
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects in a JSON text (brackets inside strings do not count), without
+    recursion, so a hostile body cannot exhaust the parser's stack."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(_JSON_STRING.sub('""', text)):
+        if match.group() in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def parse_event(payload: bytes | str) -> dict:
+    """A signed body as an event: a JSON object with a string id and type and a data object, nested at most
+    MAX_EVENT_DEPTH deep (Stripe's events nest a few levels). Anything else raises WebhookPayloadError."""
     try:
-        event = json.loads(payload)
-    except ValueError as error:  # pragma: no cover (construct_event already parsed it)
-        raise WebhookSignatureError("payload is not JSON") from error
-    if not isinstance(event, dict) or "id" not in event or "type" not in event:
-        raise WebhookSignatureError("payload is not an event")
+        text = payload.decode("utf-8") if isinstance(payload, (bytes, bytearray)) else str(payload)
+    except UnicodeDecodeError as error:
+        raise WebhookPayloadError("payload is not UTF-8 text") from error
+    if json_depth(text) > MAX_EVENT_DEPTH:
+        raise WebhookPayloadError(f"payload is nested deeper than {MAX_EVENT_DEPTH} levels")
+    try:
+        event = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise WebhookPayloadError("payload is not JSON") from error
+    if not isinstance(event, dict):
+        raise WebhookPayloadError(f"payload is JSON but not an event object ({type(event).__name__})")
+    if not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str) \
+            or not isinstance(event.get("data"), dict):
+        raise WebhookPayloadError("payload is not an event (id, type and data are required)")
     return event
 
 

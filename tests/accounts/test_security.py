@@ -126,7 +126,7 @@ def test_rate_limits_live_in_redis_when_redis_url_is_set(make_app, make_user):
 
 def test_production_cookies_are_secure_httponly_lax(make_app, make_user, database_url):
     overrides = dict(SECRET_KEY=secrets.token_hex(32), DEMO_PAYMENTS=False, RATELIMIT_ENABLED=False,
-                     WTF_CSRF_ENABLED=False)
+                     WTF_CSRF_ENABLED=False, STORE_URL="https://localhost")
     if database_url.startswith("sqlite"):
         overrides["ALLOW_UNSAFE_PRODUCTION"] = True  # production refuses SQLite; this test is about cookies
     app = make_app(ProductionConfig, **overrides)

@@ -23,6 +23,15 @@ def sign(payload: str, secret: str = WEBHOOK_SECRET, timestamp: int | None = Non
     return f"t={t},v1={mac}"
 
 
+def attach_session(order, session_id="cs_test_a1"):
+    """Record the order's Stripe Checkout Session, as starting a Stripe payment does (a session event or return
+    pays an order only through its own session). Returns the order."""
+    from store.checkout.services import attach_stripe_session
+    attach_stripe_session(order.id, session_id, None)
+    order.stripe_session_id = session_id
+    return order
+
+
 def session_object(order, *, session_id="cs_test_a1", payment_status="paid", amount_total=None,
                    currency=None, payment_intent="pi_test_1", status="complete"):
     return {

@@ -13,7 +13,7 @@ from store.inventory.models import StockMovement
 from store.inventory.services import ledger_totals
 from store.orders.models import Order, OrderEvent, WebhookEvent
 from store.outbox import OutboxMessage
-from tests.checkout.helpers import event, post_event, session_object
+from tests.checkout.helpers import attach_session, event, post_event, session_object
 from tests.factories import place_order as place
 from tests.factories import make_disclaimers, make_product
 
@@ -72,7 +72,7 @@ def test_forty_buyers_five_units(app):
 
 def test_same_webhook_twenty_times_at_once(app, shop, webhook_secret, smtp_server, outbox_worker):
     with app.app_context():
-        order = place([(shop.roller, 2)])
+        order = attach_session(place([(shop.roller, 2)]))
         evt = event("checkout.session.completed", session_object(order), event_id="evt_storm")
         order_id = order.id
 
@@ -119,7 +119,7 @@ def test_twenty_distinct_duplicate_webhooks_at_once_queue_one_confirmation(app, 
 def test_webhook_and_return_page_race(app, shop, webhook_secret, smtp_server, outbox_worker):
     """Different events and the shopper's return, all at once for one payment: fulfilled once."""
     with app.app_context():
-        order = place([(shop.roller, 1)])
+        order = attach_session(place([(shop.roller, 1)]))
         session = session_object(order)
         order_id = order.id
 
@@ -148,7 +148,7 @@ def test_expiry_racing_payment(app, shop):
     from store.orders.services import expire_due_orders
     from store.util import utcnow
     with app.app_context():
-        order = place([(shop.roller, 2)])
+        order = attach_session(place([(shop.roller, 2)]))
         order.expires_at = utcnow() - timedelta(minutes=1)
         _db.session.commit()
         session = session_object(order)

@@ -12,7 +12,7 @@ from store.inventory.services import ledger_totals
 from store.orders.models import Order, OrderEvent
 from store.orders.services import expire_due_orders
 from store.util import utcnow
-from tests.checkout.helpers import session_object
+from tests.checkout.helpers import attach_session, session_object
 from tests.factories import place_order as place
 
 
@@ -27,7 +27,7 @@ def _age(order_id, minutes=31):
 
 
 def test_fulfil_is_idempotent(app, db, shop, smtp_server, outbox_worker):
-    order = place([(shop.roller, 3)])
+    order = attach_session(place([(shop.roller, 3)]))
     with app.test_request_context():
         first = services.fulfil_order(order.id, session_object(order), "stripe")
         second = services.fulfil_order(order.id, session_object(order), "customer:return")
@@ -79,7 +79,7 @@ def test_crash_between_stripe_session_and_saving_its_id(app, db, shop, stripe_ht
 
 
 def test_paid_after_expiry_with_stock_left_is_re_reserved(app, db, shop, smtp_server, outbox_worker):
-    order = place([(shop.roller, 2)])
+    order = attach_session(place([(shop.roller, 2)]))
     _age(order.id)
     expire_due_orders()
     with app.test_request_context():
@@ -95,7 +95,7 @@ def test_paid_after_expiry_with_stock_left_is_re_reserved(app, db, shop, smtp_se
 
 
 def test_paid_after_expiry_with_stock_gone_is_flagged_for_refund(app, db, shop, smtp_server, outbox_worker):
-    order = place([(shop.oil_large, 2)])
+    order = attach_session(place([(shop.oil_large, 2)]))
     _age(order.id)
     expire_due_orders()
     place([(shop.oil_large, 2)], email="quicker@example.com")  # someone else bought the last two
@@ -116,7 +116,7 @@ def test_paid_after_expiry_with_stock_gone_is_flagged_for_refund(app, db, shop, 
 
 def test_cancelled_order_paid_later_is_recorded(app, db, shop):
     from store.orders.services import cancel_order
-    order = place([(shop.roller, 1)])
+    order = attach_session(place([(shop.roller, 1)]))
     cancel_order(order.id, "customer:1")
     with app.test_request_context():
         assert services.fulfil_order(order.id, session_object(order), "stripe").outcome == "paid"

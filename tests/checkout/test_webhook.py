@@ -10,13 +10,14 @@ from store.catalog.models import Variant
 from store.extensions import db
 from store.inventory.services import ledger_totals
 from store.orders.models import Order, OrderEvent, WebhookEvent
-from tests.checkout.helpers import event, post_event, session_object, sign
+from tests.checkout.helpers import attach_session, event, post_event, session_object, sign
 from tests.factories import place_order as place
 
 
 @pytest.fixture
 def order(db, shop, webhook_secret):
     order = place([(shop.roller, 2)])  # 4800 + 595
+    attach_session(order)  # its Stripe Checkout Session, cs_test_a1
     return db.session.get(Order, order.id)
 
 

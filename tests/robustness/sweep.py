@@ -70,6 +70,7 @@ def valid_path_values(w: World) -> dict[str, list[str]]:
         "guides.guide_detail:slug": [w.guide_slug],
         "orders.guest_order:token": [w.guest_order_token],
         "accounts.reset_password:token": [w.reset_token],
+        "accounts.register_finish:token": [w.register_token],
     }
 
 

@@ -33,6 +33,7 @@ class World:
     guest_number: str = ""
     guest_order_token: str = ""
     reset_token: str = ""
+    register_token: str = ""
     product_id: int = 0
     product_slug: str = ""
     variant_id: int = 0
@@ -100,6 +101,8 @@ def seed_world() -> World:
     w.reset_token = accounts.make_reset_token(db.session.get(User, w.customer_id))
     from store.outbox import OutboxMessage
     w.outbox_id = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.order_id == w.paid_id))
+    w.register_token = accounts._registration_serializer().dumps(
+        {"e": "sweep.signup@example.com", "n": "Sweep Signup", "h": accounts.hash_password("sweep sign up phrase")})
     db.session.commit()
     db.session.remove()
     return w

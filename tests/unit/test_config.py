@@ -9,6 +9,7 @@ GOOD = dict(
     SQLALCHEMY_DATABASE_URI="postgresql+psycopg://store@db.internal/kneadwell",
     DEMO_PAYMENTS=False,
     ALLOW_UNSAFE_PRODUCTION=False,
+    STORE_URL="https://kneadwell.example",
 )
 
 
@@ -55,7 +56,7 @@ def test_production_accepts_good_settings():
 
 def test_explicit_override_allows_a_trial():
     app = create_app(ProductionConfig, SECRET_KEY=DEFAULT_SECRET_KEY, SQLALCHEMY_DATABASE_URI="sqlite://",
-                     DEMO_PAYMENTS=True, ALLOW_UNSAFE_PRODUCTION=True)
+                     DEMO_PAYMENTS=True, ALLOW_UNSAFE_PRODUCTION=True, STORE_URL="http://127.0.0.1:5000")
     assert app.config["DEMO_PAYMENTS"] is True
 
 

@@ -254,6 +254,7 @@ def test_robots_txt(client, store):
 
 
 def test_store_url_setting_makes_links_canonical(app, client, store):
+    old = app.config["STORE_URL"]
     app.config["STORE_URL"] = "https://kneadwell.example"
     try:
         html = _html(client.get("/products/warming-oil"))
@@ -261,4 +262,4 @@ def test_store_url_setting_makes_links_canonical(app, client, store):
         assert _jsonld(html)["url"] == "https://kneadwell.example/products/warming-oil"
         assert "<loc>https://kneadwell.example/products/warming-oil</loc>" in _html(client.get("/sitemap.xml"))
     finally:
-        app.config["STORE_URL"] = ""
+        app.config["STORE_URL"] = old
