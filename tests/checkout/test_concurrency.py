@@ -96,7 +96,7 @@ def test_twenty_distinct_duplicate_webhooks_at_once_queue_one_confirmation(app, 
                                                                          outbox_worker):
     """Twenty different event ids for the same paid session (Stripe retries, both event types) at once."""
     with app.app_context():
-        order = place([(shop.roller, 1)])
+        order = attach_session(place([(shop.roller, 1)]))
         session = session_object(order)
         order_id = order.id
 

@@ -142,8 +142,9 @@ def test_reset_takes_as_long_for_a_known_address_as_for_an_unknown_one(client, m
     known = min(_timed(lambda: client.post("/account/reset", data={"email": "known@example.com"})) for _ in range(2))
     unknown = min(_timed(lambda: client.post("/account/reset", data={"email": "ghost@example.com"}))
                   for _ in range(2))
-    # The mail server takes a second per message: a request that waited for it would show it.
-    assert known < 0.5 and unknown < 0.5 and abs(known - unknown) < 0.25, (known, unknown)
+    # The mail server takes a second per message: a request that waited for it would show it (the bound leaves
+    # room for a loaded machine; the requests only write an outbox row).
+    assert known < 0.9 and unknown < 0.9 and abs(known - unknown) < 0.25, (known, unknown)
 
 
 def test_sign_up_takes_as_long_for_a_taken_address_as_for_a_new_one(app, make_user, slow_smtp):
@@ -151,4 +152,4 @@ def test_sign_up_takes_as_long_for_a_taken_address_as_for_a_new_one(app, make_us
     _signup(app.test_client(), "warmup@example.com")
     taken = min(_timed(lambda: _signup(app.test_client(), "taken@example.com")) for _ in range(2))
     new = min(_timed(lambda: _signup(app.test_client(), f"new{time.time_ns()}@example.com")) for _ in range(2))
-    assert taken < 0.5 and new < 0.5 and abs(taken - new) < 0.25, (taken, new)
+    assert taken < 0.9 and new < 0.9 and abs(taken - new) < 0.25, (taken, new)
