@@ -1,16 +1,17 @@
 """Back office: categories and bulk product actions (routes on the admin blueprint)."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from store.admin import bp
 from store.admin.catalog import categories as service
-from store.admin.catalog.forms import BulkForm, CategoryForm, DeleteForm
+from store.admin.catalog import transfer
+from store.admin.catalog.forms import BulkForm, CatalogConfirmForm, CatalogUploadForm, CategoryForm, DeleteForm
 from store.admin.catalog.services import all_categories
 from store.catalog.models import Category
 from store.extensions import db
-from store.util import int_in_range
+from store.util import int_in_range, utcnow
 
 
 def _data(form) -> service.CategoryData:
@@ -96,3 +97,52 @@ def products_bulk():
     for name, why in result.refused:
         flash(f"Not changed: {name}: {why}", "error")
     return redirect(back)
+
+
+# ------------------------------------------------------------------ full catalog CSV
+
+def _csv_page(upload_form=None, errors=None, plan=None, confirm_form=None, status=200):
+    return render_template("admin/catalog_csv.html", upload_form=upload_form or CatalogUploadForm(formdata=None),
+                           errors=errors, plan=plan, confirm_form=confirm_form, columns=transfer.COLUMNS), status
+
+
+@bp.get("/catalog/csv")
+def catalog_csv():
+    return _csv_page()
+
+
+@bp.get("/catalog/export.csv")
+def catalog_export():
+    filename = f"kneadwell-catalog-{utcnow():%Y%m%d-%H%M}.csv"
+    return Response(transfer.export_csv(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.post("/catalog/import")
+def catalog_import_preview():
+    form = CatalogUploadForm()
+    if not form.validate_on_submit():
+        return _csv_page(upload_form=form, status=400)
+    raw = form.file.data.read()
+    try:
+        text = raw.decode("utf-8-sig")
+        plan = transfer.plan(text)
+    except UnicodeDecodeError:
+        return _csv_page(upload_form=form, errors=["The file is not UTF-8 text (save it as CSV UTF-8)."], status=400)
+    except transfer.CatalogImportRejected as exc:
+        return _csv_page(upload_form=form, errors=exc.errors, status=400)
+    confirm = CatalogConfirmForm(formdata=None, data={"content": text})
+    return _csv_page(upload_form=form, plan=plan, confirm_form=confirm)
+
+
+@bp.post("/catalog/import/confirm")
+def catalog_import_confirm():
+    form = CatalogConfirmForm()
+    if not form.validate_on_submit():
+        return _csv_page(errors=[e for errs in form.errors.values() for e in errs], status=400)
+    try:
+        plan = transfer.apply(form.content.data, actor_id=current_user.id, source="CSV catalog import")
+    except transfer.CatalogImportRejected as exc:
+        return _csv_page(errors=exc.errors, status=400)
+    flash(f"Imported {plan.rows} rows: {plan.created} products created, {plan.updated} changed.", "success")
+    return redirect(url_for("admin.catalog_csv"))

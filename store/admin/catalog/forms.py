@@ -94,3 +94,14 @@ class BulkForm(StoreForm):
 
     def set_categories(self, categories) -> None:
         self.category_id.choices = select_choices([(0, "— No category —")] + [(c.id, c.name) for c in categories])
+
+
+class CatalogUploadForm(StoreForm):
+    file = FileField("Catalog CSV", validators=[FileRequired("Choose a CSV file to import.")])
+    submit = SubmitField("Preview import")
+
+
+class CatalogConfirmForm(StoreForm):
+    # The same file content, carried back for the confirm POST (re-validated there): nothing on disk.
+    content = HiddenField(validators=[DataRequired("The preview expired: upload the file again.")])
+    submit = SubmitField("Import all of it")
