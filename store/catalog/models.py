@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.extensions import db
@@ -41,11 +41,22 @@ class Category(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    # Hidden: not listed on the shop front or in the sitemap; its products keep their own URLs.
+    hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     products: Mapped[list["Product"]] = relationship(back_populates="category")
 
     def __repr__(self) -> str:
         return f"<Category {self.slug}>"
+
+
+class CategorySlugRedirect(db.Model):
+    """A category's former slug: the shop front answers it with a 301 to the category's current slug."""
+    __tablename__ = "category_slug_redirects"
+
+    old_slug: Mapped[str] = mapped_column(String(120), primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Product(db.Model):

@@ -8,7 +8,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from store import search as search_index
-from store.catalog.models import Category, Product, ProductStatus, Variant
+from store.catalog.models import Category, CategorySlugRedirect, Product, ProductStatus, Variant
 from store.extensions import db
 from store.markup import plain_text, render_markdown
 from store.util import page_number
@@ -145,7 +145,48 @@ def list_products(q: ListingQuery):
 
 
 def categories() -> list[Category]:
-    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+    """The categories the shop front shows (hidden ones left out), in the back office's order."""
+    return list(db.session.scalars(select(Category).where(Category.hidden.is_(False))
+                                   .order_by(Category.position, Category.name)))
+
+
+def category_redirect(slug: str) -> Category | None:
+    """The visible category a former slug now points to (None if the slug was never a category's)."""
+    if not isinstance(slug, str) or not slug or len(slug) > 120 or "\x00" in slug:
+        return None
+    return db.session.scalar(select(Category).join(CategorySlugRedirect,
+                                                   CategorySlugRedirect.category_id == Category.id)
+                             .where(CategorySlugRedirect.old_slug == slug, Category.hidden.is_(False)))
+
+
+class CategoryInUse(CatalogError):
+    pass
+
+
+def ensure_category_deletable(category: Category) -> None:
+    """A category with products cannot be deleted (it would silently uncategorise them): hide it instead."""
+    count = db.session.scalar(select(func.count()).select_from(Product).where(Product.category_id == category.id))
+    if count:
+        raise CategoryInUse(f"“{category.name}” has {count} product{'s' if count != 1 else ''}, so it cannot be "
+                            "deleted. Hide it instead, or move its products to another category first.")
+
+
+def change_category_slug(category: Category, new_slug: str) -> None:
+    """Change a category's slug explicitly; the old one is kept and redirects (301) to the new one.
+    Caller commits. A former slug taken back by its own category stops redirecting."""
+    old = category.slug
+    if new_slug == old:
+        return
+    previous = db.session.get(CategorySlugRedirect, new_slug)
+    if previous is not None:
+        db.session.delete(previous)
+        db.session.flush()
+    existing = db.session.get(CategorySlugRedirect, old)
+    if existing is None:
+        db.session.add(CategorySlugRedirect(old_slug=old, category_id=category.id))
+    else:
+        existing.category_id = category.id
+    category.slug = new_slug
 
 
 def featured_products(limit: int = 8) -> list[Product]:

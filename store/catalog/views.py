@@ -1,7 +1,7 @@
 """Shop-front pages: home, product list, product detail, search."""
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, render_template, request, url_for
+from flask import Flask, abort, current_app, redirect, render_template, request, url_for
 
 from store import search as search_index
 from store.catalog import availability, bp, services
@@ -20,6 +20,7 @@ def register(app: Flask) -> None:
 
 def _sitemap_entries() -> list[tuple[str, str | None]]:
     entries = [(url_for("catalog.home"), None), (url_for("catalog.product_list"), None)]
+    entries += [(url_for("catalog.product_list", category=c.slug), None) for c in services.categories()]
     entries += [(url_for("catalog.product_detail", slug=slug), updated.date().isoformat())
                 for slug, updated in services.sitemap_entries()]
     return entries
@@ -35,6 +36,13 @@ def home():
 def product_list():
     all_categories = services.categories()
     query = services.parse_listing_args(request.args, all_categories)
+    slug = request.args.get("category")
+    if query.category is None and slug:
+        moved = services.category_redirect(slug)
+        if moved is not None:
+            args = request.args.to_dict()
+            args["category"] = moved.slug
+            return redirect(url_for("catalog.product_list", **args), code=301)
     pagination = services.list_products(query)
     canonical_args = util.canonical_args(pagination.page,
                                          category=query.category.slug if query.category is not None else None)

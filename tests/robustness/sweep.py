@@ -62,6 +62,7 @@ def valid_path_values(w: World) -> dict[str, list[str]]:
         "number": [w.pending_number, w.paid_number, w.guest_number, w.other_number],
         "product_id": [str(w.product_id)],
         "image_id": [str(w.image_id)],
+        "category_id": [str(w.category_id)],
         "variant_id": [str(w.variant_id)],
         "guide_id": [str(w.guide_id)],
         "message_id": [str(w.outbox_id)],

@@ -40,6 +40,7 @@ class World:
     other_product_id: int = 0
     other_variant_id: int = 0
     image_id: int = 0
+    category_id: int = 0
     guide_id: int = 0
     guide_slug: str = ""
     outbox_id: int = 0            # the paid order's confirmation, in the outbox
@@ -72,6 +73,7 @@ def seed_world() -> World:
     w.product_id, w.product_slug, w.variant_id = first.product_id, first.product.slug, first.id
     w.other_product_id, w.other_variant_id = second.product_id, second.id
     w.image_id = first.product.images[0].id if first.product.images else 0
+    w.category_id = first.product.category_id or 0
     w.variant_ids = [v.id for v in variants[:6]]
     guide = db.session.scalars(select(Guide).where(Guide.published_at.is_not(None)).order_by(Guide.id)).first()
     w.guide_id, w.guide_slug = guide.id, guide.slug

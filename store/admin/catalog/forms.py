@@ -70,3 +70,38 @@ class ImageForm(StoreForm):
     alt_text = StringField("Alt text (describe the picture)", validators=[DataRequired(
         "Describe the picture; alt text is required."), Length(max=300)])
     submit = SubmitField("Upload picture")
+
+
+class CategoryForm(StoreForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    slug = StringField("Web address (slug)", validators=[Optional(), Length(max=120)])
+    description = TextAreaField("Description", validators=[Length(max=5_000)])
+    position = IntegerField("Position (lower comes first)", default=0,
+                            validators=[Optional(), NumberRange(min=-10_000, max=10_000)])
+    hidden = BooleanField("Hidden from the shop front and sitemap")
+    submit = SubmitField("Save category")
+
+
+class DeleteForm(StoreForm):
+    submit = SubmitField("Delete")
+
+
+class BulkForm(StoreForm):
+    action = SelectField("With the ticked products", choices=select_choices(
+        [("publish", "Publish"), ("archive", "Archive"), ("move", "Move to category")]))
+    category_id = SelectField("Category (for a move)", coerce=int, validators=[Optional()])
+    submit = SubmitField("Apply to ticked")
+
+    def set_categories(self, categories) -> None:
+        self.category_id.choices = select_choices([(0, "— No category —")] + [(c.id, c.name) for c in categories])
+
+
+class CatalogUploadForm(StoreForm):
+    file = FileField("Catalog CSV", validators=[FileRequired("Choose a CSV file to import.")])
+    submit = SubmitField("Preview import")
+
+
+class CatalogConfirmForm(StoreForm):
+    # The same file content, carried back for the confirm POST (re-validated there): nothing on disk.
+    content = HiddenField(validators=[DataRequired("The preview expired: upload the file again.")])
+    submit = SubmitField("Import all of it")

@@ -7,7 +7,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from store.admin import bp
 from store.admin.catalog import services as service
-from store.admin.catalog.forms import ImageForm, NewProductForm, ProductForm, VariantForm
+from store.admin.catalog.forms import BulkForm, ImageForm, NewProductForm, ProductForm, VariantForm
 from store.admin.catalog.images import ImageRejected
 from store.catalog.services import CatalogError, MissingWarnings, NotPublishable
 from store.claims import find_claims_in
@@ -39,7 +39,10 @@ def products():
     categories = service.all_categories()
     f = _product_filter(request.args, categories)
     pagination = db.paginate(service.product_list_statement(f), page=f.page, per_page=25, error_out=False)
-    return render_template("admin/products.html", pagination=pagination, f=f, categories=categories)
+    bulk_form = BulkForm(formdata=None)
+    bulk_form.set_categories(categories)
+    return render_template("admin/products.html", pagination=pagination, f=f, categories=categories,
+                           bulk_form=bulk_form)
 
 
 def _product_data(form) -> service.ProductData:
