@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, SelectField, StringField, SubmitField
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from store.admin.forms import select_choices
@@ -23,3 +23,24 @@ class StockAdjustForm(StoreForm):
 class CsvImportForm(StoreForm):
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file.")])
     submit = SubmitField("Check and import")
+
+
+class ReceiptForm(StoreForm):
+    supplier = StringField("Supplier", validators=[InputRequired("Enter the supplier."), Length(max=120)])
+    reference = StringField("Reference (delivery note, invoice)", validators=[Length(max=120)])
+    received_on = DateField("Date received", validators=[InputRequired("Enter the date received.")])
+    lines = TextAreaField("Lines: SKU, quantity (one per line)",
+                          validators=[InputRequired("Enter at least one line: SKU, quantity."), Length(max=100_000)])
+    note = StringField("Note", validators=[Length(max=250)])
+    submit = SubmitField("Receive stock")
+
+
+class ReverseReceiptForm(StoreForm):
+    submit = SubmitField("Reverse")
+
+
+class CountForm(StoreForm):
+    """The counted quantities arrive as count-<variant_id> fields (read by the view)."""
+    note = StringField("Note", validators=[Length(max=250)])
+    submit = SubmitField("Save count")
+
