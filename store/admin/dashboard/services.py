@@ -91,6 +91,10 @@ class RestockItem:
     sold: int
 
     @property
+    def threshold(self) -> int:
+        return availability.low_stock_threshold(self.variant)
+
+    @property
     def per_day(self) -> float:
         return self.sold / SALES_WINDOW_DAYS
 
