@@ -168,7 +168,7 @@ def receive(lines: list[tuple[int, int]], *, supplier: str, reference: str = "",
         if variant_id in seen:
             raise InvalidAdjustment("Each variant may appear only once on a receipt.")
         seen.add(variant_id)
-    skus = dict(db.session.execute(select(Variant.id, Variant.sku).where(Variant.id.in_(seen))
+    skus = dict(db.session.execute(select(Variant.id, Variant.sku).where(Variant.id.in_(seen)).order_by(Variant.id)
                                    .with_for_update()).all())
     missing = seen - set(skus)
     if missing:
