@@ -74,6 +74,10 @@ def test_receipt_form_reports_line_numbered_errors_and_writes_nothing(app, db, a
     assert _stock(db, a) == (10, 0) and db.session.scalar(select(func.count(StockReceipt.id))) == 0
     # Missing supplier / date: form errors, not a 500.
     assert admin_client.post("/admin/receipts/new", data={"lines": "OIL-A, 1"}).status_code == 400
+    response = admin_client.post("/admin/receipts/new", data={"supplier": "   ", "received_on": "2026-11-30",
+                                                              "lines": "OIL-A, 1"})
+    assert response.status_code == 400 and "Enter the supplier." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(StockReceipt.id))) == 0
 
 
 def test_reversal_below_reserved_is_refused_with_nothing_written(app, db, admin_client):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from store.admin.forms import select_choices
 from store.forms import StoreForm
@@ -25,9 +25,14 @@ class CsvImportForm(StoreForm):
     submit = SubmitField("Check and import")
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class ReceiptForm(StoreForm):
-    supplier = StringField("Supplier", validators=[InputRequired("Enter the supplier."), Length(max=120)])
-    reference = StringField("Reference (delivery note, invoice)", validators=[Length(max=120)])
+    supplier = StringField("Supplier", filters=[_strip],
+                           validators=[DataRequired("Enter the supplier."), Length(max=120)])
+    reference = StringField("Reference (delivery note, invoice)", filters=[_strip], validators=[Length(max=120)])
     received_on = DateField("Date received", validators=[InputRequired("Enter the date received.")])
     lines = TextAreaField("Lines: SKU, quantity (one per line)",
                           validators=[InputRequired("Enter at least one line: SKU, quantity."), Length(max=100_000)])
