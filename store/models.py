@@ -9,7 +9,7 @@ from store.catalog.models import (  # noqa: F401
 from store.guides.models import (  # noqa: F401
     Guide, GuideFAQ, GuideProduct, GuideReference, GuideStatus, GuideStep, Tag,
 )
-from store.inventory.models import MovementKind, StockMovement  # noqa: F401
+from store.inventory.models import MovementKind, StockMovement, StockReceipt, StockReceiptLine  # noqa: F401
 from store.media.models import MediaBlob, Picture, Rendition  # noqa: F401
 from store.orders.models import Order, OrderEvent, OrderLine, Refund, WebhookEvent  # noqa: F401
 from store.safety.models import Disclaimer, DisclaimerKind  # noqa: F401

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.extensions import db
@@ -20,6 +20,7 @@ class MovementKind(enum.StrEnum):
     RESERVE = "reserve"        # order placed: reserved += qty
     RELEASE = "release"        # order cancelled / expired: reserved -= qty
     CONSUME = "consume"        # order paid: on_hand -= qty, reserved -= qty
+    RECEIPT = "receipt"        # a stock receipt's line (or its reversal, negative), receipt_id set
 
 
 class StockMovement(db.Model):
@@ -36,7 +37,45 @@ class StockMovement(db.Model):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), default=None,
                                                  index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    # Who made the change, as a label that outlives the user: an email, "system" or a job's name.
+    actor: Mapped[str] = mapped_column(String(120), default="system", server_default="system")
+    receipt_id: Mapped[int | None] = mapped_column(ForeignKey("stock_receipts.id", ondelete="SET NULL"),
+                                                   default=None, index=True)
     note: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    variant = relationship("Variant")
+
+
+class StockReceipt(db.Model):
+    """Stock received from a supplier: its lines raise on-hand in one transaction (one ledger row each).
+    A received receipt is never edited, only reversed (opposite movements, ``reversed_at`` set)."""
+    __tablename__ = "stock_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier: Mapped[str] = mapped_column(String(120))
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    received_on: Mapped[date]
+    actor: Mapped[str] = mapped_column(String(120), default="system")
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reversed_at: Mapped[datetime | None] = mapped_column(default=None)
+    reversed_by: Mapped[str] = mapped_column(String(120), default="")
+
+    lines: Mapped[list[StockReceiptLine]] = relationship(back_populates="receipt", order_by="StockReceiptLine.id",
+                                                         cascade="all, delete-orphan")
+
+
+class StockReceiptLine(db.Model):
+    __tablename__ = "stock_receipt_lines"
+    __table_args__ = (UniqueConstraint("receipt_id", "variant_id"),
+                      CheckConstraint("quantity > 0", name="quantity_positive"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_id: Mapped[int] = mapped_column(ForeignKey("stock_receipts.id", ondelete="CASCADE"), index=True)
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id", ondelete="SET NULL"))
+    sku: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[int]
+
+    receipt: Mapped[StockReceipt] = relationship(back_populates="lines")
     variant = relationship("Variant")

@@ -1,5 +1,5 @@
 """The jobs: deliver one outbox row, and the periodic ones (expire unpaid orders, relay the outbox, reconcile
-Stripe payments, purge abandoned guest carts and old sent emails). Registered on the app's Huey instance by ``register``; each job
+Stripe payments, purge abandoned guest carts and old sent emails, the daily low-stock email). Registered on the app's Huey instance by ``register``; each job
 runs inside an app context and leaves no session behind."""
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ class Jobs:
     reconcile_payments: TaskWrapper
     purge_carts: TaskWrapper
     purge_outbox: TaskWrapper
+    low_stock_email: TaskWrapper
 
     def enqueue_deliveries(self, row_ids) -> None:
         for row_id in row_ids:
@@ -94,5 +95,12 @@ def register(huey: Huey, app: Flask) -> Jobs:
         from store import outbox
         return outbox.purge_sent(app.config["OUTBOX_KEEP_DAYS"])
 
-    jobs = Jobs(deliver_email, expire_orders, relay_outbox, reconcile_payments, purge_carts, purge_outbox)
+    @huey.periodic_task(Every(config["JOBS_LOW_STOCK_EMAIL_SECONDS"]), name="inventory.low_stock_email")
+    @in_app
+    def low_stock_email():
+        from store.admin.inventory.services import send_low_stock_email
+        return send_low_stock_email()
+
+    jobs = Jobs(deliver_email, expire_orders, relay_outbox, reconcile_payments, purge_carts, purge_outbox,
+                low_stock_email)
     return jobs

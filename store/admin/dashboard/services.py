@@ -80,6 +80,49 @@ def low_stock_variants(limit: int = 20) -> list[Variant]:
         .order_by((Variant.on_hand - Variant.reserved), Variant.sku).limit(limit)))
 
 
+SALES_WINDOW_DAYS = 30
+
+
+@dataclass
+class RestockItem:
+    """A variant at or below its reorder point (its low-stock threshold) and how long its stock lasts at the
+    last 30 days' rate of sale (units consumed in the ledger / 30 per day)."""
+    variant: Variant
+    sold: int
+
+    @property
+    def threshold(self) -> int:
+        return availability.low_stock_threshold(self.variant)
+
+    @property
+    def per_day(self) -> float:
+        return self.sold / SALES_WINDOW_DAYS
+
+    @property
+    def days_left(self) -> float | None:
+        """None when nothing sold in the window ("no recent sales")."""
+        if not self.sold:
+            return None
+        return max(self.variant.available, 0) / self.per_day
+
+    @property
+    def days_left_label(self) -> str:
+        days = self.days_left
+        if days is None:
+            return "no recent sales"
+        if days < 1:
+            return "less than a day"
+        return f"{days:.0f} day{'s' if round(days) != 1 else ''}"
+
+
+def restock_list(limit: int = 20, now: datetime | None = None) -> list[RestockItem]:
+    from store.inventory.services import consumed_since
+    variants = low_stock_variants(limit)
+    since = (now or utcnow()) - timedelta(days=SALES_WINDOW_DAYS)
+    sold = consumed_since([v.id for v in variants], since)
+    return [RestockItem(v, sold.get(v.id, 0)) for v in variants]
+
+
 # ------------------------------------------------------------------ the chart, as inline SVG data
 
 @dataclass

@@ -14,4 +14,4 @@ def dashboard():
     to_ship_count, to_ship = dash.orders_to_ship()
     return render_template("admin/dashboard.html", periods=dash.periods(points), points=points,
                            chart=dash.chart_geometry(points), to_ship_count=to_ship_count, to_ship=to_ship,
-                           low_stock=dash.low_stock_variants(), attention=orders_needing_attention(limit=10))
+                           low_stock=dash.restock_list(), attention=orders_needing_attention(limit=10))

@@ -25,7 +25,7 @@ def import_inventory(csv_file, batch_size: int) -> None:
     with click.progressbar(length=len(rows), label=f"Importing {len(rows)} rows") as bar:
         try:
             result = admin_inventory.apply_import(rows, actor_id=None, source=f"flask import-inventory {name}",
-                                                  batch_size=batch_size, progress=bar.update)
+                                                  actor="flask import-inventory", batch_size=batch_size, progress=bar.update)
         except admin_inventory.ImportRejected as exc:
             raise click.ClickException(" ".join(str(e) for e in exc.errors)) from exc
     click.echo(f"Imported {result.rows} rows: {result.price_changes} price changes, "

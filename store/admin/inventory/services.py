@@ -5,19 +5,21 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from store.admin.audit import services as audit
 from store.admin.audit.models import AuditLog
-from store.catalog.models import Product, Variant
+from store.catalog.models import Category, Product, Variant
 from store.db import lock_row, transaction
 from store.extensions import db
 from store.inventory import services as inventory
-from store.inventory.models import MovementKind, StockMovement
+from store.inventory.models import MovementKind, StockMovement, StockReceipt
 from store.money import AmountTooLarge, MoneyError, cents_to_decimal_string, parse_money
+from store.util import utcnow
 
 ADJUST_REASONS = {
     "restock": (MovementKind.RESTOCK, "Restock (units received)", +1),
@@ -27,7 +29,8 @@ ADJUST_REASONS = {
 }
 
 
-def adjust_stock(variant_id: int, reason: str, quantity: int, note: str, *, actor_id: int | None) -> int:
+def adjust_stock(variant_id: int, reason: str, quantity: int, note: str, *, actor_id: int | None,
+                 actor: str | None = None) -> int:
     """One admin adjustment. For restock/return/damaged ``quantity`` is a count of units (> 0); for a count
     correction it is the counted on-hand total (>= 0). Returns the change applied to on-hand."""
     if reason not in ADJUST_REASONS:
@@ -39,14 +42,15 @@ def adjust_stock(variant_id: int, reason: str, quantity: int, note: str, *, acto
             raise inventory.InvalidAdjustment("That variant no longer exists.")
         before = variant.on_hand
         if sign == 0:
-            delta = inventory.set_on_hand(variant_id, quantity, kind=kind, actor_id=actor_id, note=note)
+            delta = inventory.set_on_hand(variant_id, quantity, kind=kind, actor_id=actor_id, note=note,
+                                          actor=actor)
             if delta == 0:
                 raise inventory.InvalidAdjustment(f"The count matches the stock on hand ({quantity}); nothing changed.")
         else:
             if quantity <= 0:
                 raise inventory.InvalidAdjustment("Enter how many units, more than 0.")
             delta = sign * quantity
-            inventory.adjust(variant_id, delta, kind, actor_id=actor_id, note=note)
+            inventory.adjust(variant_id, delta, kind, actor_id=actor_id, note=note, actor=actor)
         audit.record(actor_id, "stock.adjust", ("variant", variant_id), {"on_hand": [before, before + delta]},
                      reason=f"{reason}: {note}".strip(": "))
     return delta
@@ -231,7 +235,7 @@ def _chunks(items: list, size: int):
 
 
 def apply_import(rows: list[ImportRow], *, actor_id: int | None, source: str = "CSV import",
-                 batch_size: int = 1000, progress=None) -> ImportResult:
+                 batch_size: int = 1000, progress=None, actor: str | None = None) -> ImportResult:
     """Apply validated rows in ONE transaction (all or nothing), batch by batch: lock the batch's variants
     in one query, bulk-update changed prices (audited), and move stock through the ledger as count
     corrections. ``progress(n)`` is called after each batch with the number of rows done."""
@@ -266,7 +270,7 @@ def apply_import(rows: list[ImportRow], *, actor_id: int | None, source: str = "
                     db.session.execute(insert(AuditLog), audit_rows)
                     result.price_changes += len(price_updates)
                 if stock_deltas:
-                    inventory.adjust_many(stock_deltas, MovementKind.COUNT, actor_id=actor_id)
+                    inventory.adjust_many(stock_deltas, MovementKind.COUNT, actor_id=actor_id, actor=actor)
                     result.stock_changes += len(stock_deltas)
                 db.session.flush()
                 if progress:
@@ -279,10 +283,181 @@ def apply_import(rows: list[ImportRow], *, actor_id: int | None, source: str = "
     return result
 
 
-def import_csv(data: bytes, *, actor_id: int | None, source: str = "CSV import", progress=None) -> ImportResult:
+def import_csv(data: bytes, *, actor_id: int | None, source: str = "CSV import", progress=None,
+               actor: str | None = None) -> ImportResult:
     rows = validate_csv(data)
-    return apply_import(rows, actor_id=actor_id, source=source, progress=progress)
+    return apply_import(rows, actor_id=actor_id, source=source, progress=progress, actor=actor)
 
 
 def variant_with_product(variant_id: int) -> Variant | None:
     return db.session.scalar(select(Variant).where(Variant.id == variant_id).options(joinedload(Variant.product)))
+
+
+# ------------------------------------------------------------------ receipts, counts, the ledger's history
+
+class LinesRejected(Exception):
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors))
+
+
+def parse_lines(text: str, *, allow_zero: bool = False, max_lines: int = 1000) -> list[tuple[int, str, int]]:
+    """"SKU, quantity" per line -> [(variant_id, sku, quantity)]; every problem with its line number (blank lines
+    count). Quantities above 0 (or >= 0 with ``allow_zero``, for counts), each SKU once."""
+    errors: list[RowError] = []
+    parsed: list[tuple[int, str, str]] = []
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        if len(parsed) >= max_lines:
+            errors.append(RowError(number, f"more than {max_lines} lines; split the list."))
+            break
+        parts = [p.strip() for p in raw.replace("\t", ",").replace(";", ",").split(",")]
+        if len(parts) != 2 or not parts[0]:
+            errors.append(RowError(number, f"expected “SKU, quantity”, found {raw.strip()[:60]!r}."))
+            continue
+        parsed.append((number, parts[0], parts[1]))
+    skus = {sku.lower() for _, sku, _ in parsed if "\x00" not in sku}
+    known: dict[str, tuple[int, str]] = {}
+    for chunk in _chunks(sorted(skus), 500):
+        for vid, sku in db.session.execute(select(Variant.id, Variant.sku).where(func.lower(Variant.sku).in_(chunk))):
+            known[sku.lower()] = (vid, sku)
+    seen: dict[str, int] = {}
+    rows: list[tuple[int, str, int]] = []
+    minimum = 0 if allow_zero else 1
+    for number, sku, qty_text in parsed:
+        problems = []
+        key = sku.lower()
+        if key in seen:
+            problems.append(f"SKU {sku} appears twice (first on line {seen[key]})")
+        elif key not in known:
+            problems.append(f"unknown SKU {sku[:64]}")
+        seen.setdefault(key, number)
+        try:
+            quantity = int(qty_text)
+        except ValueError:
+            problems.append(f"quantity {qty_text[:20]!r} is not a whole number")
+        else:
+            if quantity < minimum or quantity > MAX_ON_HAND:
+                problems.append(f"quantity {quantity} must be between {minimum} and {MAX_ON_HAND:,}")
+        if problems:
+            errors.append(RowError(number, "; ".join(problems) + "."))
+            continue
+        rows.append((known[key][0], known[key][1], quantity))
+    if errors:
+        raise LinesRejected(errors)
+    if not rows:
+        raise LinesRejected([RowError(0, "Enter at least one line: SKU, quantity.")])
+    return rows
+
+
+def receive_stock(lines_text: str, *, supplier: str, reference: str, received_on, actor: str,
+                  actor_id: int | None, note: str = ""):
+    rows = parse_lines(lines_text)
+    with transaction(write=True):
+        receipt = inventory.receive([(vid, q) for vid, _sku, q in rows], supplier=supplier, reference=reference,
+                                    received_on=received_on, actor=actor, actor_id=actor_id, note=note)
+        audit.record(actor_id, "stock.receipt", ("receipt", receipt.id),
+                     {"units": [None, sum(q for _v, _s, q in rows)], "lines": [None, len(rows)]},
+                     reason=f"{supplier} {reference}".strip())
+    return receipt
+
+
+def reverse_receipt(receipt_id: int, *, actor: str, actor_id: int | None):
+    with transaction(write=True):
+        receipt = inventory.reverse_receipt(receipt_id, actor=actor, actor_id=actor_id)
+        audit.record(actor_id, "stock.receipt_reverse", ("receipt", receipt.id),
+                     {"reversed": [False, True]}, reason=f"{receipt.supplier} {receipt.reference}".strip())
+    return receipt
+
+
+def receipts_statement():
+    return select(StockReceipt).order_by(StockReceipt.received_on.desc(), StockReceipt.id.desc())
+
+
+def receipt_with_lines(receipt_id: int):
+    return db.session.scalar(select(StockReceipt).where(StockReceipt.id == receipt_id)
+                             .options(selectinload(StockReceipt.lines)))
+
+
+def count_sheet(category_id: int | None = None, skus_text: str = "") -> list[Variant]:
+    """The variants to count: a category's, or the listed SKUs (one per line or comma-separated)."""
+    query = select(Variant).join(Product, Variant.product_id == Product.id).options(joinedload(Variant.product))
+    if category_id:
+        query = query.where(Product.category_id == category_id)
+    else:
+        wanted = {s.strip().lower() for s in (skus_text or "").replace(",", "\n").splitlines() if s.strip()}
+        if not wanted:
+            return []
+        query = query.where(func.lower(Variant.sku).in_(sorted(wanted)[:1000]))
+    return list(db.session.scalars(query.order_by(Product.name, Variant.position, Variant.id)))
+
+
+def apply_count(counts: list[tuple[int, int]], *, actor: str, actor_id: int | None, note: str = "") -> dict[int, int]:
+    if not counts:
+        raise inventory.InvalidAdjustment("Enter at least one counted quantity.")
+    with transaction(write=True):
+        deltas = inventory.apply_count(counts, actor=actor, actor_id=actor_id, note=note)
+        audit.record(actor_id, "stock.count", ("inventory", "count"),
+                     {"variants": [None, len(counts)], "changed": [None, sum(1 for d in deltas.values() if d)]},
+                     reason=note or f"Stock count by {actor}")
+    return deltas
+
+
+def categories():
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+
+
+def history_filtered(variant_id: int, *, kind: str | None = None, since=None, until=None):
+    query = history_statement(variant_id)
+    if kind:
+        query = query.where(StockMovement.kind == kind)
+    if since:
+        query = query.where(StockMovement.created_at >= datetime.combine(since, time.min))
+    if until:
+        query = query.where(StockMovement.created_at < datetime.combine(until + timedelta(days=1), time.min))
+    return query
+
+
+def history_csv(variant_id: int, **filters) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["when_utc", "kind", "on_hand_delta", "reserved_delta", "order_id", "receipt_id", "actor",
+                     "note"])
+    for mv in db.session.scalars(history_filtered(variant_id, **filters)):
+        writer.writerow([mv.created_at.strftime("%Y-%m-%d %H:%M:%S"), mv.kind, mv.on_hand_delta, mv.reserved_delta,
+                         mv.order_id or "", mv.receipt_id or "", _csv_safe(mv.actor), _csv_safe(mv.note)])
+    return out.getvalue()
+
+
+def _csv_safe(value: str) -> str:
+    """No formula injection when the file is opened in a spreadsheet."""
+    value = value or ""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# ------------------------------------------------------------------ the daily low-stock email
+
+def send_low_stock_email(today=None) -> int:
+    """One email per admin per day listing what needs restocking (dedupe key with the date); none when nothing
+    does. Returns the number of outbox rows written."""
+    from store.accounts.models import Role, User
+    from store.admin.dashboard.services import restock_list
+    from store.outbox import enqueue_email
+    from store.templating import absolute_url_for
+    today = today or utcnow().date()
+    written = 0
+    with transaction():
+        items = restock_list(limit=200)
+        if not items:
+            return 0
+        admins = list(db.session.scalars(select(User.email).where(User.role == Role.ADMIN.value)
+                                         .order_by(User.id)))
+        name = current_app.config["STORE_NAME"]
+        for email in admins:
+            row = enqueue_email(key=f"low-stock:{today.isoformat()}:{email}", to=email,
+                                subject=f"{name}: {len(items)} item(s) to restock", template="low_stock",
+                                items=items, today=today, store_name=name,
+                                dashboard_url=absolute_url_for("admin.dashboard"))
+            written += 1 if row else 0
+    return written
