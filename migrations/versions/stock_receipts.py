@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "inv_receipts_1"
-down_revision = "accounts_sess_1"
+down_revision = "categories_1"
 branch_labels = None
 depends_on = None
 
