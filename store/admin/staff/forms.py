@@ -4,6 +4,7 @@ from __future__ import annotations
 from wtforms import EmailField, SelectField
 from wtforms.validators import DataRequired, Email, Length
 
+from store.admin.forms import select_choices
 from store.forms import StoreForm
 
 ADD_CHOICES = [("staff", "Staff (catalog, guides, stock, shipping)"), ("readonly", "Read-only (sees, changes nothing)")]
@@ -13,8 +14,8 @@ CHANGE_CHOICES = [("owner", "Owner"), ("staff", "Staff"), ("readonly", "Read-onl
 
 class AddStaffForm(StoreForm):
     email = EmailField("Email of their account", validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField("Role", choices=ADD_CHOICES, default="staff")
+    role = SelectField("Role", choices=select_choices(ADD_CHOICES), default="staff")
 
 
 class ChangeRoleForm(StoreForm):
-    role = SelectField("Role", choices=CHANGE_CHOICES)
+    role = SelectField("Role", choices=select_choices(CHANGE_CHOICES))
