@@ -34,7 +34,7 @@ def test_existing_admin_becomes_owner_and_the_check_refuses_bad_roles(fresh_url)
             _insert(conn, "orders", number="KW-MIG-1", email="sam@example.com", state="paid", currency="USD",
                     payment_provider="demo", user_id=shopper)
             _insert(conn, "audit_log", actor_id=admin, action="product.create", object_type="product",
-                    object_id="1")
+                    object_id="1", changes="{}")
         with _db.engine.connect() as conn:
             before = _counts(conn)
 
