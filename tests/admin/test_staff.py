@@ -174,3 +174,16 @@ def test_create_admin_makes_an_owner_or_the_role_asked_for(app, make_user):
         roles = dict(db.session.execute(select(User.email, User.role)).all())
     assert roles["chief@example.com"] == "owner" and roles["helper@example.com"] == "staff"
     assert "x@example.com" not in roles
+
+
+def test_pages_hide_what_the_role_cannot_use(app, db, make_user, login_as):
+    viewer, _ = _client(app, make_user, login_as, "viewer@kneadwell.test", "readonly")
+    assert "New product</a>" not in viewer.get("/admin/products").get_data(as_text=True)
+    assert "New guide</a>" not in viewer.get("/admin/guides").get_data(as_text=True)
+    assert "Check and import" not in viewer.get("/admin/inventory").get_data(as_text=True)
+    _forget_user()
+    staff, _ = _client(app, make_user, login_as, "staff@kneadwell.test", "staff")
+    assert "New product</a>" in staff.get("/admin/products").get_data(as_text=True)
+    html = staff.get("/admin/disclaimers").get_data(as_text=True)
+    assert "Save as a new version" not in html and "only with the shop owner&#39;s account" not in html
+    assert "Disclaimers are changed only with the shop owner's account." in html
