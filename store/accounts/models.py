@@ -16,13 +16,22 @@ from store.util import utcnow
 
 
 class Role(enum.StrEnum):
+    """A customer, or one of the three back-office roles (what each may do: store/admin/roles.py)."""
     CUSTOMER = "customer"
-    ADMIN = "admin"
+    OWNER = "owner"        # everything, including refunds and staff management
+    STAFF = "staff"        # catalog, guides, stock, shipping; no money, no staff management
+    READONLY = "readonly"  # every back-office page, no writes
+    ADMIN = "owner"        # the old single "admin" role (migration roles_1 made those rows owners): an alias
+
+
+# Back-office roles, most powerful first: a role may do what any role after it may do.
+BACK_OFFICE_ROLES = (Role.OWNER, Role.STAFF, Role.READONLY)
+ROLE_LABELS = {Role.OWNER: "Owner", Role.STAFF: "Staff", Role.READONLY: "Read-only"}
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('customer', 'admin')", name="role_valid"),)
+    __table_args__ = (CheckConstraint("role IN ('customer', 'owner', 'staff', 'readonly')", name="role_valid"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored normalised (lower-case)
@@ -38,7 +47,18 @@ class User(UserMixin, db.Model):
 
     @property
     def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
+        """May enter the back office (any of the three back-office roles)."""
+        return self.admin_role is not None
+
+    @property
+    def admin_role(self) -> Role | None:
+        """The back-office role (owner, staff or read-only), or None for a customer."""
+        return Role(self.role) if self.role in BACK_OFFICE_ROLES else None
+
+    def has_admin_role(self, needed: Role) -> bool:
+        """True when this user's back-office role is ``needed`` or above it (owner > staff > read-only)."""
+        role = self.admin_role
+        return role is not None and BACK_OFFICE_ROLES.index(role) <= BACK_OFFICE_ROLES.index(needed)
 
     @property
     def is_active(self) -> bool:  # Flask-Login

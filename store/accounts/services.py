@@ -18,7 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from store import outbox
 from store.accounts import sessions
-from store.accounts.models import Address, Role, User
+from store.accounts.models import BACK_OFFICE_ROLES, Address, Role, User
 from store.countries import not_shipped_message, ships_to
 from store.db import transaction
 from store.extensions import db
@@ -321,9 +321,14 @@ def reset_password(token: str, new_password: str, max_age: int, min_length: int)
 
 # ---------------------------------------------------------------- admins
 
-def create_or_promote_admin(email: str, password: str | None, min_length: int) -> tuple[User, bool]:
-    """Make an admin: a new account (password required) or an existing one promoted (password optional:
-    when given it replaces the old one). Returns (user, created)."""
+def create_or_promote_admin(email: str, password: str | None, min_length: int,
+                            role: Role = Role.OWNER) -> tuple[User, bool]:
+    """Make a back-office user (the shop owner unless ``role`` says staff or readonly): a new account (password
+    required) or an existing one promoted (password optional: when given it replaces the old one).
+    Returns (user, created)."""
+    role = Role(role)
+    if role not in BACK_OFFICE_ROLES:
+        raise AccountError(f"{role} is not a back-office role (owner, staff or readonly).")
     email = normalise_email(email)
     with transaction():
         user = db.session.scalar(select(User).where(User.email == email))
@@ -337,7 +342,7 @@ def create_or_promote_admin(email: str, password: str | None, min_length: int) -
             db.session.add(user)
         elif password:
             _set_password(user, password)
-        user.role = Role.ADMIN.value
+        user.role = role.value
         user.active = True
     return user, created
 

@@ -312,10 +312,12 @@ def address_delete(address_id: int):
 @click.option("--password", prompt="Password (leave empty to keep an existing account's password)",
               hide_input=True, confirmation_prompt=True, default="", show_default=False,
               help="Prompted for without echo when not given.")
-def create_admin(email: str, password: str) -> None:
-    """Create an admin account, or promote an existing account to admin."""
+@click.option("--role", type=click.Choice(["owner", "staff", "readonly"]), default="owner", show_default=True,
+              help="The back-office role: owner (everything), staff (catalog, stock, shipping) or readonly.")
+def create_admin(email: str, password: str, role: str) -> None:
+    """Create a back-office account (the shop owner by default), or promote an existing account."""
     try:
-        user, created = services.create_or_promote_admin(email, password or None, _min_length())
+        user, created = services.create_or_promote_admin(email, password or None, _min_length(), role=role)
     except services.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"{'Created' if created else 'Promoted'} admin {user.email}.")
+    click.echo(f"{'Created' if created else 'Promoted'} admin {user.email} ({user.role}).")

@@ -9,6 +9,7 @@ from flask_login import current_user, logout_user
 from store.accounts import sessions as account_sessions
 from store.accounts import twofactor
 from store.accounts.loader import current_session
+from store.admin import roles
 
 from store.catalog import availability
 from store.errors import render_error
@@ -38,7 +39,18 @@ def _require_admin():
             session.clear()
             flash("Please sign in again with your password and the code from your app.", "info")
             return redirect(url_for("accounts.login", next=back_here))
+    needed, message = roles.needed_role(request.endpoint, request.method, request.view_args)
+    if not current_user.has_admin_role(needed):  # each URL's role: the table in store/admin/roles.py
+        return render_error(403, "Not allowed for your role", message)
     return None
+
+
+@bp.context_processor
+def _role_helpers() -> dict:
+    """``admin_can("admin.order_refund", order_id=...)``: hide what the signed-in role may not use."""
+    def admin_can(endpoint: str, method: str = "POST", **view_args) -> bool:
+        return roles.allows(current_user, endpoint, method, view_args)
+    return {"admin_can": admin_can, "admin_role_label": roles.role_label}
 
 
 @bp.context_processor
@@ -69,3 +81,4 @@ from store.admin.orders import views as order_views  # noqa: E402,F401
 from store.admin.outbox import views as outbox_views  # noqa: E402,F401
 from store.admin.catalog import category_views  # noqa: E402,F401
 from store.admin.catalog import cli as catalog_cli  # noqa: E402,F401
+from store.admin.staff import views as staff_views  # noqa: E402,F401

@@ -66,6 +66,7 @@ def valid_path_values(w: World) -> dict[str, list[str]]:
         "variant_id": [str(w.variant_id)],
         "guide_id": [str(w.guide_id)],
         "message_id": [str(w.outbox_id)],
+        "user_id": [str(w.admin_id), str(w.other_id)],
         "kind": ["product", "guide"],
         "catalog.product_detail:slug": [w.product_slug],
         "guides.guide_detail:slug": [w.guide_slug],

@@ -1,0 +1,1 @@
+"""Back office: staff management (owner only): who may use the back office, with which role."""
