@@ -1,17 +1,18 @@
 """Back office: categories and bulk product actions (routes on the admin blueprint)."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from store.admin import bp
+from store.admin.downloads import csv_download
 from store.admin.catalog import categories as service
 from store.admin.catalog import transfer
 from store.admin.catalog.forms import BulkForm, CatalogConfirmForm, CatalogUploadForm, CategoryForm, DeleteForm
 from store.admin.catalog.services import all_categories
 from store.catalog.models import Category
 from store.extensions import db
-from store.util import int_in_range, utcnow
+from store.util import int_in_range
 
 
 def _data(form) -> service.CategoryData:
@@ -113,9 +114,7 @@ def catalog_csv():
 
 @bp.get("/catalog/export.csv")
 def catalog_export():
-    filename = f"kneadwell-catalog-{utcnow():%Y%m%d-%H%M}.csv"
-    return Response(transfer.export_csv(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_download("catalog", transfer.export_csv())
 
 
 @bp.post("/catalog/import")

@@ -1,10 +1,11 @@
 """Back office: stock adjustments, per-variant history, CSV export/import."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from store.admin import bp
+from store.admin.downloads import csv_download
 from store.admin.inventory import services as service
 from store.admin.inventory.forms import CountForm, CsvImportForm, ReceiptForm, ReverseReceiptForm, StockAdjustForm
 from store.extensions import db
@@ -56,9 +57,7 @@ def _history_filters() -> dict:
 @bp.get("/variants/<int:variant_id>/stock.csv")
 def variant_stock_csv(variant_id: int):
     variant = _variant_or_404(variant_id)
-    filename = f"kneadwell-stock-{variant.id}-{utcnow():%Y%m%d-%H%M}.csv"
-    return Response(service.history_csv(variant.id, **_history_filters()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_download(f"stock-{variant.id}", service.history_csv(variant.id, **_history_filters()))
 
 
 # ------------------------------------------------------------------ receipts
@@ -171,9 +170,7 @@ def inventory_home():
 
 @bp.get("/inventory/export.csv")
 def inventory_export():
-    filename = f"kneadwell-inventory-{utcnow():%Y%m%d-%H%M}.csv"
-    return Response(service.export_csv(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_download("inventory", service.export_csv())
 
 
 @bp.post("/inventory/import")
