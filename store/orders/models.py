@@ -1,6 +1,7 @@
 """Orders: the order, its copied lines, its state history, payments and refunds."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
@@ -8,6 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.extensions import db
 from store.util import utcnow
+
+
+def new_view_key() -> str:
+    return secrets.token_hex(16)
 
 
 class Order(db.Model):
@@ -20,6 +25,8 @@ class Order(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)  # human-friendly, unguessable: "KW-7K3Q-H2XD"
+    # A random key that only the guest link carries (signed and timed): the link reveals no id, number or email.
+    view_key: Mapped[str | None] = mapped_column(String(32), unique=True, index=True, default=new_view_key)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     state: Mapped[str] = mapped_column(String(30), default="pending_payment")

@@ -15,7 +15,7 @@ from store.extensions import db
 from store.inventory import services as inventory
 from store.orders.models import Order
 from store.orders.states import ConcurrentTransition, InvalidTransition, OrderState, transition
-from store.util import DB_INT_MAX, utcnow
+from store.util import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -73,21 +73,21 @@ def _link_max_age() -> int:
 
 
 def order_token(order: Order) -> str:
-    """A signed, timed token naming the order by its id alone (sent to guests in the confirmation email): it
-    carries no email or other personal data, and stops working after GUEST_ORDER_LINK_MAX_AGE_DAYS."""
-    return _serializer().dumps(order.id)
+    """A signed, timed token over the order's random view key (sent to guests in the emails): decoded it shows
+    only that random value (no id, number or email), and it stops working after GUEST_ORDER_LINK_MAX_AGE_DAYS."""
+    return _serializer().dumps(order.view_key)
 
 
 def order_from_token(token: str) -> Order:
     try:
-        order_id = _serializer().loads(token, max_age=_link_max_age())
+        view_key = _serializer().loads(token, max_age=_link_max_age())
     except SignatureExpired:
         raise OrderLinkExpired(token) from None
     except BadSignature:
         raise OrderNotFound(token) from None
-    if not isinstance(order_id, int) or isinstance(order_id, bool) or not 0 < order_id <= DB_INT_MAX:
+    if not isinstance(view_key, str) or not view_key or len(view_key) > 32 or not view_key.isalnum():
         raise OrderNotFound(token)
-    order = db.session.scalars(select(Order).where(Order.id == order_id).options(*_with_lines())).first()
+    order = db.session.scalars(select(Order).where(Order.view_key == view_key).options(*_with_lines())).first()
     if order is None:
         raise OrderNotFound(token)
     return order

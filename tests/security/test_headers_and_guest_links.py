@@ -77,6 +77,8 @@ def test_guest_link_reveals_nothing_when_decoded(app, shop):
     text = _decoded(token)
     assert "very.private" not in text and "example.com" not in text and number not in text
     assert "very.private" not in token and number not in token
+    # The payload is only the order's random view key: no row id, no number, no email.
+    assert re.fullmatch(r'"[0-9a-f]{32}"', text), text
 
 
 def test_guest_link_forged_with_the_old_scheme_or_the_development_key_is_refused(app, client, shop):
