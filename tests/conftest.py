@@ -9,6 +9,7 @@ Every test starts with empty tables (rows are deleted after each test).
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import secrets
 import threading
 from pathlib import Path
@@ -130,7 +131,6 @@ class QueryCounter:
 @pytest.fixture
 def count_queries(app):
     """Use: `with count_queries() as counter: client.get(...)`; then counter.count."""
-    from contextlib import contextmanager
 
     @contextmanager
     def _count():
@@ -264,14 +264,13 @@ class CaughtMail:
         return part.get_content() if part is not None else ""
 
 
-@pytest.fixture
-def smtp_server(app):
-    """An aiosmtpd server on 127.0.0.1; the app is pointed at it for the test."""
+@contextmanager
+def serve_smtp(app, handler):
+    """Run an aiosmtpd server with ``handler`` on 127.0.0.1 and point the app at it while the block runs."""
     from aiosmtpd.controller import Controller
 
     import socket
 
-    handler = CaughtMail()
     # aiosmtpd's start() connects to (hostname, port) to check the server is up, so port=0 cannot be used:
     # pick a free loopback port first.
     with socket.socket() as probe:
@@ -281,9 +280,18 @@ def smtp_server(app):
     controller.start()
     old = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS")}
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
-    yield handler
-    app.config.update(old)
-    controller.stop()
+    try:
+        yield handler
+    finally:
+        app.config.update(old)
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server(app):
+    """An aiosmtpd server on 127.0.0.1; the app is pointed at it for the test."""
+    with serve_smtp(app, CaughtMail()) as handler:
+        yield handler
 
 
 # ------------------------------------------------------------------ users

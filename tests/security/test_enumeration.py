@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import re
-import socket
 import time
 
 import pytest
+
 from sqlalchemy import func, select
 
 from store.accounts import services as accounts
 from store.accounts.models import User
 from store.extensions import db as _db
+from tests.conftest import serve_smtp
 from tests.security.conftest import wait_for_mail
 
 PASSWORD = "correct horse battery"
@@ -111,23 +112,8 @@ class _SlowMail:
 
 @pytest.fixture
 def slow_smtp(app):
-    from aiosmtpd.controller import Controller
-    handler = _SlowMail()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    old = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS")}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
-    yield handler
-    import threading
-    for _ in range(100):  # let the deliveries started by the test finish before the server stops
-        if not any(t.name.startswith("mail-") for t in threading.enumerate()):
-            break
-        time.sleep(0.05)
-    app.config.update(old)
-    controller.stop()
+    with serve_smtp(app, _SlowMail()) as handler:
+        yield handler
 
 
 def _timed(fn) -> float:
