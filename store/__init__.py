@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.wsgi import get_host
 
 from config import Config, DevelopmentConfig
-from store import cli, errors, health, logs, models, templating  # noqa: F401  (models: every model on the metadata)
+from store import cli, errors, health, logs, mail, models, templating  # noqa: F401  (models: every model on the metadata)
 from store.accounts import bp as accounts_bp
 from store.accounts import loader  # noqa: F401  (registers the user loader)
 from store.admin import bp as admin_bp
@@ -28,6 +28,8 @@ from store.guides import bp as guides_bp
 from store.guides import views as guides_views
 from store.media import views as media_views
 from store.orders import bp as orders_bp
+from store.pages import bp as pages_bp
+from store.pages import views as pages_views
 from store.safety import template_globals as safety_globals
 from store.seo import bp as seo_bp
 from store.util import DB_INT_MAX
@@ -181,7 +183,7 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for bp in (catalog_bp, seo_bp, guides_bp, accounts_bp, cart_bp, checkout_bp, orders_bp, admin_bp):
+    for bp in (catalog_bp, seo_bp, guides_bp, pages_bp, accounts_bp, cart_bp, checkout_bp, orders_bp, admin_bp):
         app.register_blueprint(bp)
     health.register(app)          # /healthz, /readyz and their pluggable checks (database, Redis)
 
@@ -193,6 +195,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals every template shares (money, JSON-LD, canonical URLs)."""
     templating.register(app)
+    mail.register(app)            # the emails' email_url and tracking_url
 
 
 def register_area_hooks(app: Flask) -> None:
@@ -204,6 +207,7 @@ def register_area_hooks(app: Flask) -> None:
     cart_context.register(app)    # mini_cart_count
     catalog_views.register(app)   # products in search and the sitemap
     guides_views.register(app)    # guides in search and the sitemap, guides_for_product on product pages
+    pages_views.register(app)     # policy pages in the sitemap, policy_links for the footer and checkout
 
 
 # Pages with personal data (or CSRF tokens bound to a session) that no cache may keep.

@@ -1,9 +1,13 @@
-"""Outgoing mail: build one message and hand it to the SMTP server. Nothing else.
+"""Outgoing mail: the HTML layout's CSS inlined, one multipart message built and handed to the SMTP server.
 
 Only the outbox worker calls ``send_message`` (store/outbox/delivery.py); web requests write outbox rows
 instead (store.outbox.enqueue_email). With MAIL_SERVER unset (development) messages are written to the log;
 otherwise they go over SMTP (STARTTLS with MAIL_USE_TLS, login with MAIL_USERNAME / MAIL_PASSWORD), every
 socket operation bounded by MAIL_TIMEOUT.
+
+Every email has a plain-text part and an HTML part: the HTML templates extend ``templates/emails/_layout.html``,
+whose ``<style>`` (``templates/emails/_email.css``) ``inline_css`` moves into ``style`` attributes (css-inline),
+since many mail clients drop ``<style>`` elements. Media queries stay in a ``<style>`` for those that read them.
 """
 from __future__ import annotations
 
@@ -13,7 +17,11 @@ import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 
-from flask import current_app
+import css_inline
+from flask import Flask, current_app
+
+from store.carriers import tracking_url
+from store.templating import absolute_url_for
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +32,31 @@ class MailError(RuntimeError):
     def __init__(self, message: str, permanent: bool = False):
         super().__init__(message)
         self.permanent = permanent
+
+
+_inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_at_rules=True)
+
+
+def inline_css(html: str | None) -> str | None:
+    """The layout's stylesheet moved into ``style`` attributes (never fetching anything remote)."""
+    if not html:
+        return html
+    return _inliner.inline(html)
+
+
+def email_url(endpoint: str, **values) -> str:
+    """An absolute link for an email (on STORE_URL); empty when none can be built (no STORE_URL in a worker),
+    and the email's text then says how to find the page instead."""
+    try:
+        return absolute_url_for(endpoint, **values)
+    except (RuntimeError, ValueError):
+        return ""
+
+
+def register(app: Flask) -> None:
+    """Template globals of the emails: ``email_url`` (absolute links) and ``tracking_url`` (carrier links)."""
+    app.add_template_global(email_url, "email_url")
+    app.add_template_global(tracking_url, "tracking_url")
 
 
 def new_message_id() -> str:
@@ -40,7 +73,7 @@ def build_message(to: str, subject: str, text: str, html: str | None = None, *,
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = message_id or new_message_id()
-    message.set_content(text)
+    message.set_content(text)  # multipart/alternative: the plain text first, the HTML (inlined CSS) preferred
     if html:
         message.add_alternative(html, subtype="html")
     return message
