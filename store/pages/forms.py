@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from store.forms import StoreForm
@@ -14,7 +15,7 @@ class ContactForm(StoreForm):
         DataRequired("Enter your email, so we can reply."),
         Email("Enter a valid email address, like name@example.com.", check_deliverability=False),
         Length(max=254)])
-    topic = SelectField("What is it about?", choices=list(CONTACT_TOPICS), default="other",
+    topic = SelectField("What is it about?", choices=[SelectChoice(v, label) for v, label in CONTACT_TOPICS], default="other",
                         validate_choice=True)
     order_number = StringField("Order number (if it is about an order)", validators=[Optional(), Length(max=40)])
     message = TextAreaField("Your message", validators=[
