@@ -185,6 +185,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    IS_PRODUCTION = True  # e.g. create-admin refuses special-use domains (admin@shop.test) here only
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
