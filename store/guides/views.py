@@ -36,6 +36,7 @@ def guide_list():
     all_topics = services.topics()
     query = services.parse_listing_args(request.args, all_topics)
     pagination = services.list_guides(query)
+    util.require_page_in_range(pagination)
     canonical_args = util.canonical_args(pagination.page, tag=query.tag.slug if query.tag is not None else None)
     return render_template("guides/list.html", pagination=pagination, query=query, topics=all_topics,
                            canonical_args=canonical_args)

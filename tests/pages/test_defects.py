@@ -58,3 +58,31 @@ def test_confirmation_page_reads_as_a_sentence(client, db):
     text = " ".join(re.sub(r"<[^>]+>", "", status.split(">", 1)[1]).split())
     assert f"Order {order.number} is paid. A confirmation email is on its way to w@example.com." in text
     assert " . " not in text
+
+
+def test_guides_list_past_the_last_page_is_a_404(client, db):
+    from tests.guides.helpers import make_guide
+    make_disclaimers()
+    make_guide()
+    db.session.commit()
+    assert client.get("/guides").status_code == 200
+    assert client.get("/guides?page=1").status_code == 200
+    assert client.get("/guides?page=2").status_code == 404
+    assert client.get("/guides?page=99").status_code == 404
+
+
+def test_order_history_past_the_last_page_is_a_404(client, db, make_user, login_as):
+    user = make_user("history@example.com")
+    login_as(client, user)
+    assert client.get("/account/orders").status_code == 200          # no orders yet: page 1 says so
+    assert client.get("/account/orders?page=2").status_code == 404
+
+
+ADMIN_LISTS = ["/admin/products", "/admin/orders", "/admin/audit", "/admin/guides", "/admin/outbox",
+               "/admin/receipts"]
+
+
+@pytest.mark.parametrize("path", ADMIN_LISTS)
+def test_admin_lists_past_the_last_page_are_a_404(admin_client, db, path):
+    assert admin_client.get(path).status_code == 200
+    assert admin_client.get(f"{path}?page=99").status_code == 404

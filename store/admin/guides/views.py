@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from store import util
 from store.admin import bp
 from store.admin.forms import select_choices
 from store.admin.guides import services as service
@@ -69,6 +70,7 @@ def guides_list():
     q = (request.args.get("q") or "").strip()[:100]
     page = page_number(request.args.get("page"))
     pagination = db.paginate(service.guide_list_statement(q), page=page, per_page=30, error_out=False)
+    util.require_page_in_range(pagination)
     return render_template("admin/guides.html", pagination=pagination, q=q)
 
 
