@@ -6,7 +6,7 @@ from flask import Flask, abort, current_app, render_template, request, url_for
 from store import search as search_index
 from store.guides import bp, services
 from store.markup import plain_text
-from store.seo import register_sitemap
+from store.seo import breadcrumb_jsonld, faq_jsonld, register_sitemap
 from store import util
 from store.templating import absolute_url_for
 
@@ -51,7 +51,11 @@ def guide_detail(slug: str):
     products = services.products_used(guide)
     add_all = [v.id for v in (services.default_variant(p) for p in products) if v is not None]
     return render_template("guides/guide_detail.html", guide=guide, products=products, add_all_variant_ids=add_all,
-                           structured_data=_guide_jsonld(guide, products))
+                           structured_data=_guide_jsonld(guide, products),
+                           breadcrumbs_data=breadcrumb_jsonld([
+                               ("Guides", absolute_url_for("guides.guide_list")),
+                               (guide.title, absolute_url_for("guides.guide_detail", slug=guide.slug))]),
+                           faq_data=faq_jsonld((f.question, plain_text(f.answer_md)) for f in guide.faqs))
 
 
 def _guide_jsonld(guide, products) -> dict:
