@@ -163,7 +163,8 @@ def test_guide_page_metadata_and_structured_data(db, client):
     page = Page(client.get("/guides/sore-heels").get_data(as_text=True))
     assert page.canonical == "http://localhost/guides/sore-heels"
     assert page.meta["description"] == "What Self-massage for sore heels covers."
-    (data,) = page.jsonld
+    data = page.jsonld[0]               # the HowTo, then the BreadcrumbList and the FAQPage
+    assert [b["@type"] for b in page.jsonld] == ["HowTo", "BreadcrumbList", "FAQPage"]
     assert data["@type"] == "HowTo" and data["name"] == "Self-massage for sore heels"
     assert [s["name"] for s in data["step"]] == ["Warm the foot", "Roll the sole", "Oil and long strokes",
                                                   "Ask about nights"]
@@ -176,7 +177,7 @@ def test_guide_without_steps_is_an_article(db, client):
     make_disclaimers()
     make_guide("Just reading", slug="just-reading", steps=[])
     db.session.commit()
-    (data,) = Page(client.get("/guides/just-reading").get_data(as_text=True)).jsonld
+    data = Page(client.get("/guides/just-reading").get_data(as_text=True)).jsonld[0]
     assert data["@type"] == "Article" and data["headline"] == "Just reading"
 
 
