@@ -59,6 +59,7 @@
         if (open(Number(link.dataset.enlarge), link)) { event.preventDefault(); }
       });
     });
+    show(0);
     if (!dialog) { return; }
     dialog.querySelector("[data-gallery-close]").addEventListener("click", function () { dialog.close(); });
     var prev = dialog.querySelector("[data-gallery-prev]");
@@ -66,6 +67,14 @@
     if (prev) { prev.addEventListener("click", function () { show(current - 1); }); }
     if (next) { next.addEventListener("click", function () { show(current + 1); }); }
     dialog.addEventListener("keydown", function (event) {
+      if (event.key === "Tab") {
+        // Keep Tab inside the dialog (the page behind is inert; without this, focus would leave for the browser).
+        var focusable = Array.prototype.slice.call(dialog.querySelectorAll("button, [href]"));
+        var first = focusable[0], last = focusable[focusable.length - 1];
+        if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
+        else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
+        return;
+      }
       if (slides.length < 2) { return; }
       if (event.key === "ArrowRight") { event.preventDefault(); show(current + 1); }
       if (event.key === "ArrowLeft") { event.preventDefault(); show(current - 1); }

@@ -43,23 +43,25 @@ def test_contact_form_by_keyboard_only(page, pages_seeded, db, check_a11y, scree
     page.goto("/")
     # From the footer: Tab to the Contact link and follow it with Enter.
     _tab_to(page, "el.tagName === 'A' && el.getAttribute('href') === '/contact'", limit=200)
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/contact")
+    with page.expect_navigation(url="**/contact"):
+        page.keyboard.press("Enter")
     # A first try with a bad email: the error summary takes the focus, its link leads back to the field.
     _tab_to(page, "el.id === 'name'")
     page.keyboard.type("Robin Reader")
     page.keyboard.press("Tab")
     page.keyboard.type("robin-at-example")
     page.keyboard.press("Tab")                                   # topic select
-    page.keyboard.press("ArrowDown")                             # "A product or how to use it"
+    page.keyboard.press("ArrowUp")                               # from "Something else" (the default)...
+    page.keyboard.press("ArrowUp")                               # ...to "A product or how to use it"
+    assert page.evaluate("document.activeElement.value") == "product"
     page.keyboard.press("Tab")
     page.keyboard.type("KW-ABCD-EFGH")
     page.keyboard.press("Tab")
     page.keyboard.type("Is the warming oil safe to use after a hot bath?")
     page.keyboard.press("Tab")                                   # the honeypot is skipped: next is the button
     assert page.evaluate("document.activeElement.textContent.trim()") == "Send message"
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     check_a11y(page, "contact form with errors")
     page.screenshot(path=str(screenshot_dir / "pages-2-contact-error.png"), full_page=True)
@@ -69,8 +71,8 @@ def test_contact_form_by_keyboard_only(page, pages_seeded, db, check_a11y, scree
     page.keyboard.press("Control+A")
     page.keyboard.type("robin@example.com")
     _tab_to(page, "el.textContent.trim() === 'Send message'")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     status = page.locator(".flashes")
     assert "your message is with us" in status.inner_text()
     page.screenshot(path=str(screenshot_dir / "pages-3-contact-sent.png"), full_page=True)
