@@ -49,8 +49,8 @@ def guide_detail(slug: str):
         abort(404, description="We could not find that guide. It may have been retired or the link may be "
                                "mistyped; see all our guides for something similar.")
     products = services.products_used(guide)
-    add_all = [v.id for v in (services.default_variant(p) for p in products) if v is not None]
-    return render_template("guides/guide_detail.html", guide=guide, products=products, add_all_variant_ids=add_all,
+    return render_template("guides/guide_detail.html", guide=guide, products=products,
+                           tool_choices=services.tool_choices(guide, products),
                            structured_data=_guide_jsonld(guide, products),
                            breadcrumbs_data=breadcrumb_jsonld([
                                ("Guides", absolute_url_for("guides.guide_list")),

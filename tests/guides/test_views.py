@@ -122,11 +122,14 @@ def test_guide_page_shows_every_section(db, client):
     assert "$14.00" in tools and "From $11.00" in tools and "$32.00" in tools
     assert "In stock" in tools and "Only 2 left" in tools and "Out of stock" in tools
     assert ("Kneadwell Nightrest Foot Splint", "/products/plantar-night-splint") in Page(tools).links
-    # "Add all tools": one hidden variant_id per in-stock tool (the sold-out splint is left out).
-    add_all = tools[tools.index('class="add-all"'):]
-    assert 'action="/cart/add-many"' in add_all
-    assert len(re.findall(r'name="variant_id"', add_all)) == 2
-    assert "Add all 2 in-stock tools to cart" in add_all
+    # "Add the tools": a tick box per size; the first size in stock of each tool is ticked, sold-out sizes
+    # (the oil's large bottle, the splint) cannot be ticked.
+    chooser = tools[tools.index('class="add-tools"'):]
+    assert 'action="/cart/add-many"' in chooser
+    boxes = re.findall(r'<input type="checkbox" name="variant_id" value="(\d+)"( checked)?( disabled)?>', chooser)
+    assert len(boxes) == 4
+    assert [(bool(c), bool(d)) for _, c, d in boxes] == [(True, False), (True, False), (False, True), (False, True)]
+    assert "Add the ticked tools to cart" in chooser
 
     faq = _section(html, "faq-heading")
     assert "How hard should I press?" in faq and "<strong>3 or 4</strong>" in faq
@@ -256,7 +259,7 @@ def test_add_all_tools_from_a_guide_fills_the_cart(db, client):
     _setup_guide(db)
     html = client.get("/guides/sore-heels").get_data(as_text=True)
     tools = _section(html, "tools-heading")
-    variant_ids = re.findall(r'name="variant_id" value="(\d+)"', tools)
+    variant_ids = re.findall(r'name="variant_id" value="(\d+)" checked', tools)   # what is ticked by default
     response = client.post("/cart/add-many", data={"variant_id": variant_ids})
     assert response.status_code == 302 and response.headers["Location"].endswith("/cart")
     cart = client.get("/cart").get_data(as_text=True)
