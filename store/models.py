@@ -4,7 +4,7 @@ from store.accounts.auth_models import RecoveryCode, TwoFactor, UserSession  # n
 from store.admin.audit.models import AuditLog  # noqa: F401
 from store.cart.models import Cart, CartLine  # noqa: F401
 from store.catalog.models import (  # noqa: F401
-    Category, CategorySlugRedirect, Product, ProductImage, ProductKind, ProductStatus, Variant,
+    Category, CategoryPicture, CategorySlugRedirect, Product, ProductImage, ProductKind, ProductStatus, Variant,
 )
 from store.guides.models import (  # noqa: F401
     Guide, GuideFAQ, GuideProduct, GuideReference, GuideStatus, GuideStep, Tag,

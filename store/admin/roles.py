@@ -83,6 +83,8 @@ ENDPOINT_ROLES: dict[str, Need] = {
     "admin.categories": form(READONLY, STAFF, "Changing categories needs a staff or owner account."),
     "admin.category_edit": form(READONLY, STAFF, "Changing categories needs a staff or owner account."),
     "admin.category_delete": action(STAFF, "Deleting categories needs a staff or owner account."),
+    "admin.category_picture": action(STAFF, "Changing category pictures needs a staff or owner account."),
+    "admin.category_picture_delete": action(STAFF, "Changing category pictures needs a staff or owner account."),
     "admin.products_bulk": action(STAFF, "Bulk changes to products need a staff or owner account."),
     "admin.catalog_csv": page(READONLY),
     "admin.catalog_export": page(READONLY),
