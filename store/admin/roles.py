@@ -115,6 +115,16 @@ ENDPOINT_ROLES: dict[str, Need] = {
     "admin.disclaimers": page(READONLY),
     "admin.disclaimer_versions": page(READONLY),
     "admin.disclaimer_save": action(OWNER, "Disclaimers are changed only with the shop owner's account."),
+    # pricing: discount codes, shipping rates and tax are money settings (the owner changes them)
+    "admin.discounts": form(READONLY, OWNER, "Discount codes are changed only with the shop owner's account."),
+    "admin.discount_edit": form(READONLY, OWNER, "Discount codes are changed only with the shop owner's account."),
+    "admin.discount_toggle": action(OWNER, "Discount codes are changed only with the shop owner's account."),
+    "admin.shipping": page(READONLY),
+    "admin.shipping_method": action(OWNER, "Shipping rates are changed only with the shop owner's account."),
+    "admin.shipping_zone_countries": action(OWNER, "Shipping zones are changed only with the shop owner's account."),
+    "admin.tax_rates": form(READONLY, OWNER, "Tax rates are changed only with the shop owner's account."),
+    "admin.tax_rate_update": action(OWNER, "Tax rates are changed only with the shop owner's account."),
+    "admin.tax_rate_delete": action(OWNER, "Tax rates are changed only with the shop owner's account."),
     # staff management (the list shows who holds which keys: the owner's page)
     "admin.staff": page(OWNER),
     "admin.staff_add": action(OWNER, "Managing staff needs the shop owner's account."),
