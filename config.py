@@ -71,6 +71,7 @@ class Config:
     GUEST_ORDER_LINK_MAX_AGE_DAYS = _int("GUEST_ORDER_LINK_MAX_AGE_DAYS", 90)
     ORDER_LINK_RATE_LIMIT = os.environ.get("ORDER_LINK_RATE_LIMIT", "5 per hour")
     CONTACT_RATE_LIMIT = os.environ.get("CONTACT_RATE_LIMIT", "5 per hour")  # contact-form messages per address
+    PRODUCT_FEED = _bool("PRODUCT_FEED", True)  # /feeds/products.xml for merchant listings
 
     # Checkout
     SHIPPING_FLAT_CENTS = _int("SHIPPING_FLAT_CENTS", 595)
