@@ -88,5 +88,19 @@ def _guide_jsonld(guide, products) -> dict:
         data["tool"] = [{"@type": "HowToTool", "name": p.name,
                          "url": absolute_url_for("catalog.product_detail", slug=p.slug)} for p in products]
     if guide.references:
-        data["citation"] = [r.citation for r in guide.references]
+        data["citation"] = [_reference_jsonld(r) for r in guide.references]
     return data
+
+
+def _reference_jsonld(ref) -> dict | str:
+    """A reference as a schema.org ScholarlyArticle when its title is known (else its citation text)."""
+    if not ref.title:
+        return ref.citation
+    article = {"@type": "ScholarlyArticle", "name": ref.title, "description": ref.citation}
+    if ref.journal:
+        article["isPartOf"] = {"@type": "Periodical", "name": ref.journal}
+    if ref.year:
+        article["datePublished"] = str(ref.year)
+    if ref.doi_url:
+        article["sameAs"] = ref.doi_url
+    return article

@@ -80,6 +80,10 @@ def test_references_show_title_journal_and_year(client, db):
     assert '<cite class="reference__title">Effectiveness of myofascial release in the management of plantar heel ' \
            'pain: a randomized controlled trial</cite>' in refs
     assert '<span class="reference__source">The Foot, 2014.</span>' in refs
+    import json
+    howto = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert howto["citation"][0]["@type"] == "ScholarlyArticle"
+    assert howto["citation"][0]["isPartOf"]["name"] == "The Foot" and howto["citation"][0]["datePublished"] == "2014"
 
 
 def test_advice_and_reference_fields_are_validated(db):
