@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.wsgi import get_host
 
 from config import Config, DevelopmentConfig
-from store import cli, errors, health, logs, mail, models, templating  # noqa: F401  (models: every model on the metadata)
+from store import cli, errors, health, logs, models, templating  # noqa: F401  (models: every model on the metadata)
 from store.accounts import bp as accounts_bp
 from store.accounts import loader  # noqa: F401  (registers the user loader)
 from store.admin import bp as admin_bp
@@ -195,7 +195,6 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals every template shares (money, JSON-LD, canonical URLs)."""
     templating.register(app)
-    mail.register(app)            # the emails' email_url and tracking_url
 
 
 def register_area_hooks(app: Flask) -> None:

@@ -18,10 +18,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 
 import css_inline
-from flask import Flask, current_app
-
-from store.carriers import tracking_url
-from store.templating import absolute_url_for
+from flask import current_app
 
 log = logging.getLogger(__name__)
 
@@ -42,21 +39,6 @@ def inline_css(html: str | None) -> str | None:
     if not html:
         return html
     return _inliner.inline(html)
-
-
-def email_url(endpoint: str, **values) -> str:
-    """An absolute link for an email (on STORE_URL); empty when none can be built (no STORE_URL in a worker),
-    and the email's text then says how to find the page instead."""
-    try:
-        return absolute_url_for(endpoint, **values)
-    except (RuntimeError, ValueError):
-        return ""
-
-
-def register(app: Flask) -> None:
-    """Template globals of the emails: ``email_url`` (absolute links) and ``tracking_url`` (carrier links)."""
-    app.add_template_global(email_url, "email_url")
-    app.add_template_global(tracking_url, "tracking_url")
 
 
 def new_message_id() -> str:
