@@ -33,7 +33,7 @@ refund the price of the item.
 
 ## How to return something
 
-1. Write to us through the contact page with your order number.
+1. Write to us through the [contact page](/contact) with your order number.
 2. We reply with the return address and a return reference.
 3. Once the parcel reaches us we refund you within five working days, to the card or account you paid with.
 
@@ -76,7 +76,7 @@ One cookie keeps you signed in and holds your cart. It is not used for anything 
 
 ## Your choices
 
-Write to us through the contact page to get a copy of what we hold about you, to correct it or to have your
+Write to us through the [contact page](/contact) to get a copy of what we hold about you, to correct it or to have your
 account deleted (we keep order records as long as the law requires).
 """,
     },
@@ -102,11 +102,11 @@ If an item sells out while your payment is completing, we refund it in full and 
 
 ## Returns
 
-See our returns and refunds page.
+See our [returns and refunds page](/returns).
 
 ## Contact
 
-Questions about these terms? Write to us through the contact page.
+Questions about these terms? Write to us through the [contact page](/contact).
 """,
     },
     "about": {
