@@ -151,3 +151,30 @@ def test_tracking_urls_can_be_configured(app):
             assert tracking_url("village courier", "V 1") == "https://track.village.example/V%201"
         finally:
             app.config.pop("CARRIER_TRACKING_URLS")
+
+
+def test_account_and_stock_emails_render_in_the_layout_too(app):
+    """The emails no order test above produces: rendered with the context their services pass."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from store.outbox import render_email
+    item = SimpleNamespace(variant=SimpleNamespace(sku="LOW-1", product=SimpleNamespace(name="Low Roller"),
+                                                   option_label="Standard", available=1),
+                           threshold=3, days_left=2, days_left_label="2 days")
+    cases = {
+        "account_exists": dict(store_name="Kneadwell", sign_in_url="http://localhost/account/login",
+                               reset_url="http://localhost/account/reset"),
+        "registration_finish": dict(store_name="Kneadwell", name="Robin", hours=24,
+                                    finish_url="http://localhost/account/register/finish/tok"),
+        "order_link": dict(store_name="Kneadwell", number="KW-1", days=90, view_url="http://localhost/orders/v/x"),
+        "low_stock": dict(store_name="Kneadwell", items=[item], today=date(2026, 12, 2),
+                          dashboard_url="http://localhost/admin/"),
+    }
+    with app.test_request_context():
+        for template, context in cases.items():
+            text, html = render_email(template, **context)
+            row = OutboxMessage(body_text=text, body_html=html)
+            _assert_branded(row)
+            link = next(v for k, v in context.items() if k.endswith("_url"))
+            assert f'href="{link}"' in html and link in text, template
