@@ -21,6 +21,7 @@ from store.catalog import services as catalog
 from store.catalog.models import Category, CategorySlugRedirect, Product, ProductStatus
 from store.db import transaction
 from store.extensions import db
+from store.safety import screening
 from store.util import slugify
 
 CATEGORY_FIELDS = ("name", "slug", "description", "position", "hidden")
@@ -173,6 +174,13 @@ def bulk_update(product_ids: list[int], action: str, *, category_id: int | None 
                 if before == status.value:
                     result.done.append(product.name)
                     continue
+                if status == ProductStatus.ACTIVE:
+                    flagged = screening.uncleared("product", product.id, {
+                        "name": product.name, "summary": product.summary, "description_md": product.description_md})
+                    if flagged:
+                        result.refused.append((product.name, str(screening.ClaimsNeedOverride(flagged))
+                                               + " Open the product to override with evidence."))
+                        continue
                 try:
                     catalog.set_status(product, status)
                 except catalog.CatalogError as exc:
