@@ -31,7 +31,11 @@ class ClaimsNeedOverride(Exception):
 
     def __init__(self, found: dict[str, list[claims.Finding]]):
         self.found = found
-        phrases = sorted({f.phrase.lower() for fs in found.values() for f in fs})
+        seen: dict[str, str] = {}
+        for fs in found.values():
+            for f in fs:
+                seen.setdefault(f.phrase.lower(), f.phrase)   # as written, each once
+        phrases = list(seen.values())
         super().__init__("The copy makes health or regulatory claims: " + ", ".join(f"“{p}”" for p in phrases)
                          + ". Reword it, or override with a reason and an evidence link (PubMed or DOI).")
 

@@ -15,7 +15,7 @@ class TermForm(StoreForm):
         ("phrase", "Phrase (flagged wherever it appears)")]))
     term = StringField("Word or phrase", validators=[DataRequired("Enter the word or phrase to flag."),
                                                      Length(max=120)])
-    note = StringField("Why (shown with each finding)", validators=[Optional(), Length(max=300)])
+    note = StringField("Note (why you flag it)", validators=[Optional(), Length(max=300)])
     submit = SubmitField("Add to the lexicon")
 
 
