@@ -115,12 +115,11 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_product_ingredients_inci_key'), ['inci_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_product_ingredients_product_id'), ['product_id'], unique=False)
 
-    with op.batch_alter_table('order_lines', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('warnings_version', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('warnings_text', sa.Text(), nullable=True))
-
-    with op.batch_alter_table('products', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('warnings_version', sa.Integer(), server_default=sa.text('1'), nullable=False))
+    # Plain ALTER TABLE ... ADD COLUMN: a batch rebuild of products would cascade-delete its variants on SQLite.
+    op.add_column('order_lines', sa.Column('warnings_version', sa.Integer(), nullable=True))
+    op.add_column('order_lines', sa.Column('warnings_text', sa.Text(), nullable=True))
+    op.add_column('products', sa.Column('warnings_version', sa.Integer(), server_default=sa.text('1'),
+                                        nullable=False))
 
     _load_allergens()
     # ### end Alembic commands ###
