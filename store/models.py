@@ -4,8 +4,8 @@ from store.accounts.auth_models import RecoveryCode, TwoFactor, UserSession  # n
 from store.admin.audit.models import AuditLog  # noqa: F401
 from store.cart.models import Cart, CartLine  # noqa: F401
 from store.catalog.models import (  # noqa: F401
-    Allergen, AllergenSource, Category, CategorySlugRedirect, Product, ProductImage, ProductIngredient, ProductKind,
-    ProductStatus, Variant,
+    Allergen, AllergenSource, Category, CategoryPicture, CategorySlugRedirect, Product, ProductImage,
+    ProductIngredient, ProductKind, ProductStatus, Variant,
 )
 from store.guides.models import (  # noqa: F401
     Guide, GuideFAQ, GuideProduct, GuideReference, GuideStatus, GuideStep, Tag,
@@ -13,6 +13,9 @@ from store.guides.models import (  # noqa: F401
 from store.inventory.models import MovementKind, StockMovement, StockReceipt, StockReceiptLine  # noqa: F401
 from store.media.models import MediaBlob, Picture, Rendition  # noqa: F401
 from store.orders.models import Order, OrderEvent, OrderLine, Refund, WebhookEvent  # noqa: F401
+from store.pricing.models import (  # noqa: F401
+    DiscountCode, DiscountRedemption, ShippingMethod, ShippingZone, ShippingZoneCountry, TaxRate,
+)
 from store.safety.models import (  # noqa: F401
     ClaimOverride, ClaimTerm, Disclaimer, DisclaimerKind, ProblemReport,
 )

@@ -4,7 +4,7 @@ ingredients and allergens (with their reference data), and versioned product war
 New tables only, plus added columns (no table rebuild; the downgrade drops columns with a plain ALTER TABLE).
 
 Revision ID: claims_1
-Revises: order_view_1
+Revises: pricing_1
 """
 import sqlalchemy as sa
 from alembic import op
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'claims_1'
-down_revision = 'order_view_1'
+down_revision = "pricing_1"
 branch_labels = None
 depends_on = None
 

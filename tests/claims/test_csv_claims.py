@@ -22,7 +22,7 @@ ROW = {"product_slug": "almond-oil", "name": "Almond Oil", "kind": "oil", "statu
 
 def _csv(**overrides) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=transfer.COLUMNS + transfer.OPTIONAL_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=transfer.COLUMNS + transfer.EXTRA_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerow(dict(ROW, **overrides))
     return out.getvalue()
