@@ -19,7 +19,7 @@ class ProductForm(StoreForm):
     summary = StringField("Summary", validators=[Length(max=300)])
     description_md = TextAreaField("Description (Markdown)", validators=[Length(max=50_000)])
     warnings = TextAreaField("Safety warnings (one per line)", validators=[Length(max=10_000)])
-    ingredients = TextAreaField("Ingredients (one per line: INCI name | common name | percent)",
+    ingredients = TextAreaField("Ingredients (one per line)",
                                 validators=[Length(max=10_000)])
     featured = BooleanField("Feature on the home page")
     status = SelectField("Status", choices=select_choices((s.value, s.value.title()) for s in ProductStatus))
