@@ -5,7 +5,7 @@ from store.admin.audit.models import AuditLog  # noqa: F401
 from store.cart.models import Cart, CartLine  # noqa: F401
 from store.catalog.models import (  # noqa: F401
     Allergen, AllergenSource, Category, CategoryPicture, CategorySlugRedirect, Product, ProductImage,
-    ProductIngredient, ProductKind, ProductStatus, Variant,
+    ProductIngredient, ProductKind, ProductStatus, ProductWarningVersion, Variant,
 )
 from store.guides.models import (  # noqa: F401
     Guide, GuideFAQ, GuideProduct, GuideReference, GuideStatus, GuideStep, Tag,

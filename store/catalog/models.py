@@ -6,8 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import inspect
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, false, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event, false, text
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from store.extensions import db
 from store.media.models import Picture
@@ -133,6 +133,10 @@ class Product(db.Model):
     )
     ingredients: Mapped[list["ProductIngredient"]] = relationship(
         back_populates="product", order_by="ProductIngredient.position", cascade="all, delete-orphan"
+    )
+    warning_versions: Mapped[list["ProductWarningVersion"]] = relationship(
+        back_populates="product", order_by="ProductWarningVersion.version.desc()", cascade="all, delete-orphan",
+        lazy="select"
     )
 
     @validates("warnings")
@@ -267,3 +271,29 @@ class ProductIngredient(db.Model):
     percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 3), default=None)
 
     product: Mapped[Product] = relationship(back_populates="ingredients")
+
+
+class ProductWarningVersion(db.Model):
+    """One version of a product's warnings text, never edited: written on the flush that creates the product or
+    changes its text (``_record_warning_versions``), like a disclaimer's versions."""
+    __tablename__ = "product_warning_versions"
+    __table_args__ = (UniqueConstraint("product_id", "version", name="uq_product_warning_versions_product_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column()
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    product: Mapped[Product] = relationship(back_populates="warning_versions")
+
+
+@event.listens_for(Session, "before_flush")
+def _record_warning_versions(session, _context, _instances):
+    """Every new product, and every product whose warnings text changed (its version went up), gets a row."""
+    for obj in list(session.new) + list(session.dirty):
+        if not isinstance(obj, Product):
+            continue
+        if obj in session.new or inspect(obj).attrs.warnings_version.history.has_changes():
+            session.add(ProductWarningVersion(product=obj, version=obj.warnings_version or 1,
+                                              text="\n".join(obj.warning_list)))

@@ -37,6 +37,8 @@ def test_an_order_line_keeps_the_warnings_it_was_bought_with(app, db, admin_clie
     assert admin_client.post(f"/admin/products/{roller.id}", data=form).status_code == 302
     db.session.expire_all()
     assert db.session.get(Product, roller.id).warnings_version == 2
+    history = admin_client.get(f"/admin/products/{roller.id}").get_data(as_text=True)
+    assert 'data-warnings-version="2"' in history and "<strong>Version 1</strong>" in history
     kept = db.session.scalar(select(Order).where(Order.id == order.id)).lines[0]
     assert (kept.warnings_version, kept.warnings_text) == (1, FIRST)
 
@@ -69,3 +71,21 @@ def test_checkout_lists_each_products_key_warnings_beside_the_acknowledgment(app
     section = section[:section.index("</fieldset>")]
     assert "Nutty Oil" in section and "<li>Contains tree nut oil.</li>" in section
     assert section.index("Contains tree nut oil.") < section.index("For external use only.")  # allergens first
+
+
+def test_every_path_that_changes_the_text_bumps_the_version(app, db):
+    product = make_product("Ash Ball", warnings="One.\nTwo.")
+    db.session.commit()                      # attributes expire: the next change is compared with the stored text
+    assert product.warnings_version == 1
+    product.warnings = "One.\n\n  Two.  "    # the same lines: not a new version
+    db.session.commit()
+    assert product.warnings_version == 1
+    product.warnings = "One.\nTwo.\nThree."
+    db.session.commit()
+    assert product.warnings_version == 2
+    from store.safety.services import warnings_snapshot
+    assert warnings_snapshot(product) == {"warnings_version": 2, "warnings_text": "One.\nTwo.\nThree."}
+    db.session.expire_all()
+    # Every version is kept, like a disclaimer's: newest first.
+    assert [(v.version, v.text) for v in db.session.get(Product, product.id).warning_versions] == [
+        (2, "One.\nTwo.\nThree."), (1, "One.\nTwo.")]
