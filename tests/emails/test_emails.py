@@ -171,6 +171,14 @@ def test_account_and_stock_emails_render_in_the_layout_too(app):
         "low_stock": dict(store_name="Kneadwell", items=[item], today=date(2026, 12, 2),
                           dashboard_url="http://localhost/admin/"),
     }
+    report = SimpleNamespace(contact_name="Robin", product_name="Warming Oil", reference="PR-7Q2K",
+                             what_happened="Red skin after use.\nIt faded in an hour.", batch_lot="L-12",
+                             order_number="KW-1")
+    with app.test_request_context():
+        text, html = render_email("problem_report_received", store_name="Kneadwell", report=report)
+        _assert_branded(OutboxMessage(body_text=text, body_html=html))
+        assert "PR-7Q2K" in html and "Red skin after use.<br>It faded in an hour." in html and "L-12" in html
+        assert "PR-7Q2K" in text
     with app.test_request_context():
         for template, context in cases.items():
             text, html = render_email(template, **context)
