@@ -13,5 +13,5 @@ from store.inventory.models import MovementKind, StockMovement, StockReceipt, St
 from store.media.models import MediaBlob, Picture, Rendition  # noqa: F401
 from store.orders.models import Order, OrderEvent, OrderLine, Refund, WebhookEvent  # noqa: F401
 from store.safety.models import Disclaimer, DisclaimerKind  # noqa: F401
-from store.search.models import SearchEntry  # noqa: F401
+from store.search.models import SearchDocument, SearchSynonym, SearchWord  # noqa: F401
 from store.outbox.models import OutboxMessage  # noqa: F401
