@@ -206,7 +206,7 @@ def _slots(tokens: list[str], groups: list[list[str]]) -> list[list[Alternative]
     return slots
 
 
-def prepare(q: str | None, doc_types: tuple[str, ...] = ("product", "guide")) -> Plan:
+def prepare(q: str | None, doc_types: tuple[str, ...] = ("product", "guide"), *, correct: bool = True) -> Plan:
     """Turn what was typed into a plan (synonyms, typo corrections, all-or-any), asking the engine whether each
     step finds something. A bounded number of queries: synonyms, an existence check, and on a miss the
     vocabulary (one query per unknown word, at most MAX_CORRECTIONS) and two more checks."""
@@ -221,7 +221,7 @@ def prepare(q: str | None, doc_types: tuple[str, ...] = ("product", "guide")) ->
     if engine.exists(plan.slots, True, doc_types):
         plan.found = True
         return plan
-    corrections = _corrections(engine, tokens)
+    corrections = _corrections(engine, tokens) if correct else {}
     if corrections:
         fixed = [corrections.get(t, t) for t in tokens]
         slots = _slots(fixed, groups)
