@@ -4,6 +4,7 @@ A composition root: it may import any area, and no area imports it.
 """
 from __future__ import annotations
 
+from store import search
 from store.catalog.seed import seed_catalog
 from store.extensions import db
 from store.guides.seed import seed_guides
@@ -16,5 +17,6 @@ def seed_all() -> dict[str, int]:
     counts = {"disclaimers": seed_disclaimers(), "products": seed_catalog()}
     seed_opening_stock()  # the new demo variants get their opening stock (ledger rows)
     counts["guides"] = seed_guides()
+    counts["synonyms"] = search.seed_synonyms()
     db.session.commit()
     return counts

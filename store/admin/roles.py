@@ -113,6 +113,11 @@ ENDPOINT_ROLES: dict[str, Need] = {
     "admin.disclaimers": page(READONLY),
     "admin.disclaimer_versions": page(READONLY),
     "admin.disclaimer_save": action(OWNER, "Disclaimers are changed only with the shop owner's account."),
+    # search synonyms (catalog wording: staff and owner)
+    "admin.search_synonyms": page(READONLY),
+    "admin.search_synonym_add": action(STAFF, "Changing search synonyms needs a staff or owner account."),
+    "admin.search_synonym_update": action(STAFF, "Changing search synonyms needs a staff or owner account."),
+    "admin.search_synonym_delete": action(STAFF, "Changing search synonyms needs a staff or owner account."),
     # staff management (the list shows who holds which keys: the owner's page)
     "admin.staff": page(OWNER),
     "admin.staff_add": action(OWNER, "Managing staff needs the shop owner's account."),

@@ -149,12 +149,14 @@ def counts(filters: Filters, all_categories: list[Category], *, scope: Select | 
            base_args: dict | None = None) -> Facets:
     """Facet counts over the active products (``scope``: a select of the product ids to count among, e.g. a
     search's matches). One query."""
-    stock_flag = case((in_stock(), 1), else_=0)
-    stmt = (select(Product.category_id, Product.kind, _bucket(), stock_flag, func.count())
-            .where(Product.status == ProductStatus.ACTIVE))
+    per_product = (select(Product.category_id.label("category_id"), Product.kind.label("kind"),
+                          _bucket().label("bucket"), case((in_stock(), 1), else_=0).label("stock"))
+                   .where(Product.status == ProductStatus.ACTIVE))
     if scope is not None:
-        stmt = stmt.where(Product.id.in_(scope))
-    stmt = stmt.group_by(Product.category_id, Product.kind, _bucket(), stock_flag)
+        per_product = per_product.where(Product.id.in_(scope))
+    inner = per_product.subquery()
+    stmt = (select(inner.c.category_id, inner.c.kind, inner.c.bucket, inner.c.stock, func.count())
+            .group_by(inner.c.category_id, inner.c.kind, inner.c.bucket, inner.c.stock))
     rows = [(cat, kind, bucket, bool(stock), n) for cat, kind, bucket, stock, n in db.session.execute(stmt)]
 
     def keep(row, skip: str) -> bool:

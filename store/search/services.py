@@ -107,6 +107,23 @@ def _synonym_terms(raw: str) -> list[str]:
     return list(seen)
 
 
+# Groups the demo shop starts with (the owner keeps them in the back office from then on).
+DEMO_SYNONYMS = ("guasha, gua sha", "scraper, fascia tool, gua sha board", "plantar fasciitis, heel pain",
+                 "trigger point, knot", "lacrosse ball, massage ball")
+
+
+def seed_synonyms() -> int:
+    """Add the demo groups that are missing (by their first term); returns how many were added. Caller commits."""
+    firsts = {_synonym_terms(t)[0] for t in db.session.scalars(select(SearchSynonym.terms))}
+    added = 0
+    for raw in DEMO_SYNONYMS:
+        terms = _synonym_terms(raw)
+        if terms[0] not in firsts:
+            db.session.add(SearchSynonym(terms=", ".join(terms)))
+            added += 1
+    return added
+
+
 def synonym_groups() -> list[list[str]]:
     return [_synonym_terms(row) for row in db.session.scalars(select(SearchSynonym.terms))]
 
