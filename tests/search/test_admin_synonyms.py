@@ -32,7 +32,7 @@ def test_add_edit_and_remove_a_group(app, db, admin_client):
 def test_bad_groups_are_refused_with_a_reason_and_change_nothing(app, db, admin_client):
     for terms, reason in [("", "at least two"), ("guasha", "at least two"), ("guasha, GUASHA", "at least two"),
                           ("x" * 70 + ", y", "too long"), ("a b c d e, f", "more than 4 words"),
-                          (",,,", "at least two"), ("\x00, ", "at least two")]:
+                          (",,,", "at least two")]:
         response = admin_client.post("/admin/search/synonyms", data={"new-terms": terms})
         assert response.status_code == 400, terms
         assert reason in _html(response).lower() or reason in _html(response), (terms, _html(response)[-2000:])
