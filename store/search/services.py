@@ -301,7 +301,7 @@ def suggest(q: str | None, limit: int = 8) -> list[str]:
         return []
     head, last = tokens[:-1], tokens[-1]
     engine = engines.for_session()
-    found = engine.words_starting(last, limit) if len(last) >= 2 else []
+    found = [w for w in engine.words_starting(last, limit + 1) if w != last][:limit] if len(last) >= 2 else []
     if not found and allowed_typos(last):
         scored = sorted((prefix_distance(last, w), len(w), w) for w in engine.similar_words(last))
         found = [w for d, _, w in scored if d <= allowed_typos(last)][:limit]
