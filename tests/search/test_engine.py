@@ -210,3 +210,17 @@ def test_suggestions_complete_the_last_word(catalog):
     assert "massage" in search.suggest("massa")
     assert "roller" in search.suggest("rolr")   # one typo still suggests
     assert search.suggest("") == [] and search.suggest("   ") == []
+
+
+def test_reindex_command_indexes_what_the_migration_left_empty(app, db):
+    from store.search.models import SearchDocument
+    product = make_product("Walnut Hook", summary="A hooked tool.")
+    make_product("Draft Hook", status=ProductStatus.DRAFT)
+    db.session.commit()
+    db.session.execute(db.delete(SearchDocument))
+    db.session.commit()
+    assert search.search("walnut") == []
+    result = app.test_cli_runner().invoke(args=["search-reindex"])
+    assert result.exit_code == 0 and "2 products" in result.output
+    assert [h.doc_id for h in search.search("walnut")] == [product.id]
+    assert search.search("draft") == []
