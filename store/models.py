@@ -16,5 +16,6 @@ from store.pricing.models import (  # noqa: F401
     DiscountCode, DiscountRedemption, ShippingMethod, ShippingZone, ShippingZoneCountry, TaxRate,
 )
 from store.safety.models import Disclaimer, DisclaimerKind  # noqa: F401
+from store.catalog.facets import ProductFacet  # noqa: F401
 from store.search.models import SearchDocument, SearchSynonym, SearchWord  # noqa: F401
 from store.outbox.models import OutboxMessage  # noqa: F401

@@ -11,10 +11,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, case, exists, func, select
+from sqlalchemy import ForeignKey, Index, Select, String, case, func, select
+from sqlalchemy.orm import Mapped, mapped_column
 
-from store.catalog.models import Category, Product, ProductKind, ProductStatus, Variant
+from store.catalog.models import Category, Product, ProductKind, ProductStatus
 from store.extensions import db
+
+
+class ProductFacet(db.Model):
+    """What a product's facets need, one row per product, written only by the database: triggers on products and
+    variants (migration search_2) keep it current in the same transaction as every change, so counting facets
+    reads one narrow index instead of every variant."""
+    __tablename__ = "product_facets"
+    __table_args__ = (Index("ix_product_facets_counts", "status", "category_id", "kind", "min_price_cents",
+                            "in_stock"),)
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    category_id: Mapped[int | None] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(20))
+    min_price_cents: Mapped[int | None] = mapped_column()  # the cheapest active variant's price
+    in_stock: Mapped[bool] = mapped_column()               # an active variant with units available
 
 KIND_LABELS = {ProductKind.TOOL.value: "Tools", ProductKind.OIL.value: "Oils",
                ProductKind.ACCESSORY.value: "Accessories"}
@@ -85,37 +102,22 @@ def parse_filters(args, all_categories: list[Category]) -> tuple[Filters, str | 
     return filters, missing
 
 
-def min_price():
-    return (select(func.min(Variant.price_cents))
-            .where(Variant.product_id == Product.id, Variant.is_active.is_(True))
-            .correlate(Product).scalar_subquery())
-
-
-def in_stock():
-    return exists().where(Variant.product_id == Product.id, Variant.is_active.is_(True),
-                          Variant.on_hand - Variant.reserved > 0)
-
-
-def _price_condition(price: PriceRange):
-    price_expr = min_price()
-    conditions = []
-    if price.low is not None:
-        conditions.append(price_expr >= price.low)
-    if price.high is not None:
-        conditions.append(price_expr < price.high)
-    return conditions
-
-
 def apply(stmt: Select, filters: Filters) -> Select:
-    """Narrow a select of products to the chosen filters."""
+    """Narrow a select of products to the chosen filters (price and stock through ProductFacet's index)."""
     if filters.category is not None:
         stmt = stmt.where(Product.category_id == filters.category.id)
     if filters.kind:
         stmt = stmt.where(Product.kind == filters.kind)
+    conditions = []
     if filters.price is not None:
-        stmt = stmt.where(*_price_condition(filters.price))
+        if filters.price.low is not None:
+            conditions.append(ProductFacet.min_price_cents >= filters.price.low)
+        if filters.price.high is not None:
+            conditions.append(ProductFacet.min_price_cents < filters.price.high)
     if filters.in_stock:
-        stmt = stmt.where(in_stock())
+        conditions.append(ProductFacet.in_stock.is_(True))
+    if conditions:
+        stmt = stmt.where(Product.id.in_(select(ProductFacet.product_id).where(*conditions)))
     return stmt
 
 
@@ -148,19 +150,14 @@ def counts(filters: Filters, all_categories: list[Category], *, scope: Select | 
            base_args: dict | None = None) -> Facets:
     """Facet counts over the active products (``scope``: a select of the product ids to count among, e.g. a
     search's matches). One query."""
-    # Per product: its cheapest active variant and whether any active variant can be sold (one pass over the
-    # variants, joined and grouped, rather than two correlated subqueries per product); then per combination.
-    per_product = (select(Product.category_id.label("category_id"), Product.kind.label("kind"),
-                          func.min(Variant.price_cents).label("price"),
-                          func.max(case((Variant.on_hand - Variant.reserved > 0, 1), else_=0)).label("stock"))
-                   .join(Variant, and_(Variant.product_id == Product.id, Variant.is_active.is_(True)))
-                   .where(Product.status == ProductStatus.ACTIVE)
-                   .group_by(Product.id, Product.category_id, Product.kind))
+    # One narrow table kept by the database (ProductFacet), grouped by combination through its covering index.
+    bucket = _bucket(ProductFacet.min_price_cents)
+    per_product = (select(ProductFacet.category_id.label("category_id"), ProductFacet.kind.label("kind"),
+                          bucket.label("bucket"), ProductFacet.in_stock.label("stock"))
+                   .where(ProductFacet.status == ProductStatus.ACTIVE.value))
     if scope is not None:
-        per_product = per_product.where(Product.id.in_(scope))
-    priced = per_product.subquery()
-    bucketed = select(priced.c.category_id, priced.c.kind, _bucket(priced.c.price).label("bucket"),
-                      priced.c.stock).subquery()
+        per_product = per_product.where(ProductFacet.product_id.in_(scope))
+    bucketed = per_product.subquery()
     stmt = (select(bucketed.c.category_id, bucketed.c.kind, bucketed.c.bucket, bucketed.c.stock, func.count())
             .group_by(bucketed.c.category_id, bucketed.c.kind, bucketed.c.bucket, bucketed.c.stock))
     rows = [(cat, kind, bucket, bool(stock), n) for cat, kind, bucket, stock, n in db.session.execute(stmt)]

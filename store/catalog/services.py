@@ -82,7 +82,8 @@ DEFAULT_SORT = "featured"
 
 
 def _min_price():
-    return facets.min_price()
+    return (select(facets.ProductFacet.min_price_cents).where(facets.ProductFacet.product_id == Product.id)
+            .correlate(Product).scalar_subquery())
 
 
 def _with_card_data(stmt: Select) -> Select:
