@@ -139,7 +139,7 @@ class Facets:
 
 
 def _bucket(price):
-    whens = []
+    whens = [(price.is_(None), "")]  # no active variant: no price range (and no price filter matches it)
     for p in PRICE_RANGES:
         if p.high is not None:
             whens.append((price < p.high, p.key))
