@@ -103,12 +103,15 @@ def parse_filters(args, all_categories: list[Category]) -> tuple[Filters, str | 
 
 
 def apply(stmt: Select, filters: Filters) -> Select:
-    """Narrow a select of products to the chosen filters (price and stock through ProductFacet's index)."""
+    """Narrow a select of products to the chosen filters: one semi-join on ProductFacet, whose index starts with
+    (status, category, kind, price), so a filtered page reads only the products it can show."""
+    if not filters.active:
+        return stmt
+    conditions = [ProductFacet.status == ProductStatus.ACTIVE.value]
     if filters.category is not None:
-        stmt = stmt.where(Product.category_id == filters.category.id)
+        conditions.append(ProductFacet.category_id == filters.category.id)
     if filters.kind:
-        stmt = stmt.where(Product.kind == filters.kind)
-    conditions = []
+        conditions.append(ProductFacet.kind == filters.kind)
     if filters.price is not None:
         if filters.price.low is not None:
             conditions.append(ProductFacet.min_price_cents >= filters.price.low)
@@ -116,9 +119,7 @@ def apply(stmt: Select, filters: Filters) -> Select:
             conditions.append(ProductFacet.min_price_cents < filters.price.high)
     if filters.in_stock:
         conditions.append(ProductFacet.in_stock.is_(True))
-    if conditions:
-        stmt = stmt.where(Product.id.in_(select(ProductFacet.product_id).where(*conditions)))
-    return stmt
+    return stmt.where(Product.id.in_(select(ProductFacet.product_id).where(*conditions)))
 
 
 @dataclass
