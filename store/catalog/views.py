@@ -5,6 +5,7 @@ from flask import Flask, abort, current_app, jsonify, redirect, render_template,
 
 from store import search as search_index
 from store.catalog import availability, bp, facets, services
+from store.extensions import limiter
 from store.money import cents_to_decimal_string
 from store.seo import register_sitemap
 from store import util
@@ -115,6 +116,7 @@ def search():
 
 
 @bp.get("/search/suggest")
+@limiter.limit(lambda: current_app.config.get("SEARCH_SUGGEST_RATE_LIMIT", "300 per minute"))
 def search_suggest():
     """Suggestions as you type, for the header's combobox: completed queries, then the best products.
     A small JSON answer, cacheable for a minute (it shows only what the shop front shows anyone)."""

@@ -203,3 +203,11 @@ def test_synonyms_from_the_back_office_find_the_board(app, client, shop, make_us
     assert response.status_code == 302
     assert _cards(_html(client.get("/search?q=guasha"))) == ["gua-sha"]
     assert _cards(_html(client.get("/search?q=scraper"))) == ["gua-sha"]
+
+
+def test_suggestions_are_rate_limited_per_client(make_app):
+    app = make_app("suggest-limited", RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+                   SEARCH_SUGGEST_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    assert [client.get("/search/suggest?q=ro").status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert client.get("/search?q=roller").status_code == 200  # the search page itself is not limited by it
