@@ -108,7 +108,7 @@ def _synonym_terms(raw: str) -> list[str]:
 
 
 # Groups the demo shop starts with (the owner keeps them in the back office from then on).
-DEMO_SYNONYMS = ("guasha, gua sha", "scraper, fascia tool, gua sha board", "plantar fasciitis, heel pain",
+DEMO_SYNONYMS = ("guasha, gua sha", "scraper, fascia tool, gua sha board", "plantar, sole, heel",
                  "trigger point, knot", "lacrosse ball, massage ball")
 
 
