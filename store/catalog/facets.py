@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ForeignKey, Index, Select, String, case, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.catalog.models import Category, Product, ProductKind, ProductStatus
+from store.catalog.models import Category, Product, ProductKind, ProductStatus, Variant
 from store.extensions import db
 
 
@@ -32,6 +32,11 @@ class ProductFacet(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     min_price_cents: Mapped[int | None] = mapped_column()  # the cheapest active variant's price
     in_stock: Mapped[bool] = mapped_column()               # an active variant with units available
+
+
+# The cheapest active variant of a product, read by the triggers when the cheapest one changes (an index range
+# instead of a scan of every variant: a product may have thousands).
+Index("ix_variants_product_price", Variant.__table__.c.product_id, Variant.__table__.c.price_cents)
 
 KIND_LABELS = {ProductKind.TOOL.value: "Tools", ProductKind.OIL.value: "Oils",
                ProductKind.ACCESSORY.value: "Accessories"}

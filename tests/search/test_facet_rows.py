@@ -55,3 +55,24 @@ def test_facet_row_follows_status_category_price_stock_and_delete(db):
     db.session.delete(product)
     db.session.commit()
     assert db.session.get(ProductFacet, product_id) is None
+
+
+def test_the_cheapest_variant_getting_dearer_or_going_finds_the_next_cheapest(db):
+    product = make_product("Ball", variants=[{"price_cents": 1000, "on_hand": 1}, {"price_cents": 2000, "on_hand": 0},
+                                             {"price_cents": 3000, "on_hand": 0}])
+    db.session.commit()
+    first, second, third = sorted(product.variants, key=lambda v: v.price_cents)
+    assert _row(db, product)[3:] == (1000, True)
+    first.price_cents = 2500                       # the cheapest is now the 2000 one
+    db.session.commit()
+    assert _row(db, product)[3] == 2000
+    db.session.delete(db.session.get(Variant, second.id))
+    db.session.commit()
+    assert _row(db, product)[3] == 2500
+    inventory.adjust(first.id, -1, MovementKind.DAMAGED)  # the only unit available goes
+    db.session.commit()
+    assert _row(db, product)[3:] == (2500, False)
+    third.is_active = False
+    first.is_active = False
+    db.session.commit()
+    assert _row(db, product)[3:] == (None, False)  # no active variant: no price, not in stock
