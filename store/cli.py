@@ -41,7 +41,9 @@ def search_reindex() -> None:
 
 def register(app: Flask) -> None:
     from store.jobs.cli import worker
+    from store.safety.cli import check_claims
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(search_reindex)
+    app.cli.add_command(check_claims)
     app.cli.add_command(worker)

@@ -8,13 +8,13 @@ index, and pg_trgm's GIN index on search_words.word (the extension is created if
 The existing documents are re-indexed by ``flask search-reindex`` (the demo seed and the areas' saves index too).
 
 Revision ID: search_1
-Revises: pricing_1
+Revises: claims_1
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "search_1"
-down_revision = "pricing_1"
+down_revision = "claims_1"
 branch_labels = None
 depends_on = None
 

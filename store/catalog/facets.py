@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ForeignKey, Index, Select, String, case, func, select
+from sqlalchemy import ForeignKey, Index, Select, String, case, exists, func, null, select, union_all
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.catalog.models import Category, Product, ProductKind, ProductStatus, Variant
+from store.catalog.models import (AllergenSource, Category, Product, ProductIngredient, ProductKind, ProductStatus,
+                                  Variant)
 from store.extensions import db
 
 
@@ -57,7 +58,7 @@ PRICE_RANGES = (
     PriceRange("80-up", 8000, None),
 )
 PRICE_BY_KEY = {p.key: p for p in PRICE_RANGES}
-FACET_NAMES = ("category", "kind", "price", "in_stock")
+FACET_NAMES = ("category", "kind", "price", "in_stock", "free_from")
 
 
 @dataclass
@@ -66,10 +67,11 @@ class Filters:
     kind: str | None = None
     price: PriceRange | None = None
     in_stock: bool = False
+    free_from: object | None = None  # an Allergen (catalog.models): no ingredient carries it
 
     @property
     def active(self) -> bool:
-        return any((self.category, self.kind, self.price, self.in_stock))
+        return any((self.category, self.kind, self.price, self.in_stock, self.free_from))
 
     def args(self) -> dict:
         """The filters as query arguments (only those that are set)."""
@@ -82,6 +84,8 @@ class Filters:
             args["price"] = self.price.key
         if self.in_stock:
             args["in_stock"] = "1"
+        if self.free_from is not None:
+            args["free_from"] = self.free_from.code
         return args
 
 
@@ -90,7 +94,7 @@ def _one(args, name):
     return value if isinstance(value, str) and value and len(value) <= 120 and "\x00" not in value else None
 
 
-def parse_filters(args, all_categories: list[Category]) -> tuple[Filters, str | None]:
+def parse_filters(args, all_categories: list[Category], allergens: list | None = None) -> tuple[Filters, str | None]:
     """Filters from query arguments. An unknown kind or price range is ignored; the category is looked up in the
     already-loaded visible categories and its slug is returned when it is not one of them (the caller decides:
     a former slug redirects, anything else is a 404)."""
@@ -104,7 +108,16 @@ def parse_filters(args, all_categories: list[Category]) -> tuple[Filters, str | 
     filters.kind = kind if kind in KIND_LABELS else None
     filters.price = PRICE_BY_KEY.get(_one(args, "price") or "")
     filters.in_stock = args.get("in_stock") in ("1", "true", "on", "yes")
+    code = _one(args, "free_from")
+    filters.free_from = next((a for a in allergens or [] if a.code == code), None) if code else None
     return filters, missing
+
+
+def free_from_clause(allergen, product_id):
+    """No ingredient of the product (``product_id``: its id column) carries ``allergen``."""
+    return ~exists().where(ProductIngredient.product_id == product_id,
+                           ProductIngredient.inci_key == AllergenSource.inci_name,
+                           AllergenSource.allergen_id == allergen.id)
 
 
 def apply(stmt: Select, filters: Filters) -> Select:
@@ -124,6 +137,8 @@ def apply(stmt: Select, filters: Filters) -> Select:
             conditions.append(ProductFacet.min_price_cents < filters.price.high)
     if filters.in_stock:
         conditions.append(ProductFacet.in_stock.is_(True))
+    if filters.free_from is not None:
+        conditions.append(free_from_clause(filters.free_from, ProductFacet.product_id))
     return stmt.where(Product.id.in_(select(ProductFacet.product_id).where(*conditions)))
 
 
@@ -153,20 +168,37 @@ def _bucket(price):
 
 
 def counts(filters: Filters, all_categories: list[Category], *, scope: Select | None = None,
-           base_args: dict | None = None) -> Facets:
+           base_args: dict | None = None, allergens: list | None = None) -> Facets:
     """Facet counts over the active products (``scope``: a select of the product ids to count among, e.g. a
-    search's matches). One query."""
+    search's matches). One query: the products per (category, kind, price range, in stock), and beside them
+    how many of those carry each allergen, so "free from" combines with the others in Python too."""
     # One narrow table kept by the database (ProductFacet), grouped by combination through its covering index.
     bucket = _bucket(ProductFacet.min_price_cents)
-    per_product = (select(ProductFacet.category_id.label("category_id"), ProductFacet.kind.label("kind"),
-                          bucket.label("bucket"), ProductFacet.in_stock.label("stock"))
-                   .where(ProductFacet.status == ProductStatus.ACTIVE.value))
+    base = [ProductFacet.status == ProductStatus.ACTIVE.value]
     if scope is not None:
-        per_product = per_product.where(ProductFacet.product_id.in_(scope))
-    bucketed = per_product.subquery()
-    stmt = (select(bucketed.c.category_id, bucketed.c.kind, bucketed.c.bucket, bucketed.c.stock, func.count())
-            .group_by(bucketed.c.category_id, bucketed.c.kind, bucketed.c.bucket, bucketed.c.stock))
-    rows = [(cat, kind, bucket, bool(stock), n) for cat, kind, bucket, stock, n in db.session.execute(stmt)]
+        base.append(ProductFacet.product_id.in_(scope))
+    plain = (select(ProductFacet.category_id.label("category_id"), ProductFacet.kind.label("kind"),
+                    bucket.label("bucket"), ProductFacet.in_stock.label("stock"),
+                    null().label("allergen_id")).where(*base)).subquery()
+    carrying = (select(ProductFacet.product_id, ProductFacet.category_id.label("category_id"),
+                       ProductFacet.kind.label("kind"), bucket.label("bucket"),
+                       ProductFacet.in_stock.label("stock"), AllergenSource.allergen_id.label("allergen_id"))
+                .join(ProductIngredient, ProductIngredient.product_id == ProductFacet.product_id)
+                .join(AllergenSource, AllergenSource.inci_name == ProductIngredient.inci_key)
+                .where(*base).distinct()).subquery()
+    grouped = [select(t.c.category_id, t.c.kind, t.c.bucket, t.c.stock, t.c.allergen_id, func.count())
+               .group_by(t.c.category_id, t.c.kind, t.c.bucket, t.c.stock, t.c.allergen_id)
+               for t in (plain, carrying)]
+    plain_rows, carried = [], {}
+    for cat, kind, bucket_key, stock, allergen_id, n in db.session.execute(union_all(*grouped)):
+        key = (cat, kind, bucket_key, bool(stock))
+        if allergen_id is None:
+            plain_rows.append((key, n))
+        else:
+            carried[(key, allergen_id)] = n
+    chosen_allergen = filters.free_from.id if filters.free_from is not None else None
+    # A combination's count under "free from": its products minus those carrying the allergen.
+    rows = [(*key, n - (carried.get((key, chosen_allergen), 0) if chosen_allergen else 0)) for key, n in plain_rows]
 
     def keep(row, skip: str) -> bool:
         cat, kind, bucket, stock, _ = row
@@ -211,6 +243,15 @@ def counts(filters: Filters, all_categories: list[Category], *, scope: Select | 
         FacetValue(p.key, "", by_price.get(p.key, 0), chosen_price == p.key,
                    toggled("price", None if chosen_price == p.key else p.key), price=p)
         for p in PRICE_RANGES if by_price.get(p.key, 0) or chosen_price == p.key]
+    free_from_values = []
+    for allergen in allergens or []:
+        others = [row for row in plain_rows if keep((*row[0], row[1]), "free_from")]
+        free = sum(n - carried.get((key, allergen.id), 0) for key, n in others)
+        selected = chosen_allergen == allergen.id
+        if selected or free < sum(n for _, n in others):  # offered only when it leaves something out
+            free_from_values.append(FacetValue(allergen.code, allergen.name, free, selected,
+                                               toggled("free_from", None if selected else allergen.code)))
+    facets.groups["free_from"] = free_from_values
     by_stock = total_by("in_stock", 3)
     facets.groups["in_stock"] = [FacetValue("1", "In stock", by_stock.get(True, 0), filters.in_stock,
                                             toggled("in_stock", None if filters.in_stock else "1"))]

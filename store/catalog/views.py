@@ -45,7 +45,8 @@ def product_list():
         args["category"] = moved.slug
         return redirect(url_for("catalog.product_list", **args), code=301)
     sort_args = {"sort": query.sort} if query.sort != services.DEFAULT_SORT else {}
-    facet_counts = facets.counts(query.filters(), all_categories, base_args=sort_args)
+    allergens = services.all_allergens()
+    facet_counts = facets.counts(query.filters(), all_categories, base_args=sort_args, allergens=allergens)
     pagination = services.list_products(query, total=facet_counts.total)
     if query.page > 1 and query.page > pagination.pages:
         abort(404, description="That page is past the end of the list.")
@@ -53,7 +54,7 @@ def product_list():
                                          category=query.category.slug if query.category is not None else None)
     return render_template("catalog/list.html", pagination=pagination, query=query, canonical_args=canonical_args,
                            categories=all_categories, sorts=services.SORTS, facets=facet_counts,
-                           filter_args=query.filters().args())
+                           filter_args=query.filters().args(), allergens=allergens)
 
 
 @bp.get("/products/<slug>")
@@ -99,13 +100,14 @@ def search():
     """Product cards (with facets) and, apart from them, guides: each area loads its own hits."""
     q = search_index.normalise_query(request.args.get("q", ""))
     all_categories = services.categories()
-    filters, _unknown = facets.parse_filters(request.args, all_categories)  # an odd facet is simply not applied
+    allergens = services.all_allergens()
+    filters, _unknown = facets.parse_filters(request.args, all_categories, allergens)  # odd facets: not applied
     exact = request.args.get("exact") == "1"
     plan = search_index.prepare(q, correct=not exact) if q else None
     products, guides, facet_counts = [], [], None
     if plan is not None and plan.found:
         facet_counts = facets.counts(filters, all_categories, scope=search_index.matching_ids(plan, "product"),
-                                     base_args={"q": q})
+                                     base_args={"q": q}, allergens=allergens)
         restrict = {"product": services.active_product_ids(filters)} if filters.active else None
         product_hits = search_index.hits(plan, ("product",), limit=PRODUCT_RESULTS, restrict=restrict)
         products = [item for _, item in search_index.load(product_hits)]
