@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ForeignKey, Index, Select, String, case, exists, func, null, select, union_all
+from sqlalchemy import (ForeignKey, Index, Integer, Select, String, case, cast, exists, func, null, select,
+                        union_all)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.catalog.models import (AllergenSource, Category, Product, ProductIngredient, ProductKind, ProductStatus,
@@ -179,7 +180,7 @@ def counts(filters: Filters, all_categories: list[Category], *, scope: Select | 
         base.append(ProductFacet.product_id.in_(scope))
     plain = (select(ProductFacet.category_id.label("category_id"), ProductFacet.kind.label("kind"),
                     bucket.label("bucket"), ProductFacet.in_stock.label("stock"),
-                    null().label("allergen_id")).where(*base)).subquery()
+                    cast(null(), Integer).label("allergen_id")).where(*base)).subquery()
     carrying = (select(ProductFacet.product_id, ProductFacet.category_id.label("category_id"),
                        ProductFacet.kind.label("kind"), bucket.label("bucket"),
                        ProductFacet.in_stock.label("stock"), AllergenSource.allergen_id.label("allergen_id"))
