@@ -94,6 +94,12 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    # The search engines' own objects (FTS5 tables, the tsvector column, GIN indexes) are not models.
+    from store.search.models import is_engine_object
+    if conf_args.get("include_name") is None:
+        conf_args["include_name"] = lambda name, type_, parents: not is_engine_object(
+            name, type_, parents.get("table_name"))
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

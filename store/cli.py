@@ -21,10 +21,29 @@ def seed_demo(if_empty: bool) -> None:
     click.echo("Demo data: " + ", ".join(f"{n} {k} created" for k, n in counts.items()))
 
 
+@click.command("search-reindex")
+def search_reindex() -> None:
+    """Index every active product and published guide again (after the search_1 migration, or any time:
+    the saves keep the index current on their own). One transaction."""
+    from store.catalog.services import reindex_product
+    from store.guides.models import Guide
+    from store.guides.services import reindex_guide
+    products = guides = 0
+    for product in db.session.scalars(select(Product)):
+        reindex_product(product)
+        products += 1
+    for guide in db.session.scalars(select(Guide)):
+        reindex_guide(guide)
+        guides += 1
+    db.session.commit()
+    click.echo(f"Search index: {products} products and {guides} guides re-indexed (drafts and archived removed).")
+
+
 def register(app: Flask) -> None:
     from store.jobs.cli import worker
     from store.safety.cli import check_claims
 
     app.cli.add_command(seed_demo)
+    app.cli.add_command(search_reindex)
     app.cli.add_command(check_claims)
     app.cli.add_command(worker)

@@ -4,6 +4,7 @@ A composition root: it may import any area, and no area imports it.
 """
 from __future__ import annotations
 
+from store import search
 from store.catalog.seed import seed_catalog
 from store.extensions import db
 from store.guides.seed import seed_guides
@@ -19,6 +20,7 @@ def seed_all() -> dict[str, int]:
     seed_opening_stock()  # the new demo variants get their opening stock (ledger rows)
     counts["guides"] = seed_guides()
     counts["pages"] = seed_pages()
+    counts["synonyms"] = search.seed_synonyms()
     counts["pricing"] = seed_pricing()   # shipping zones, tax table, WELCOME10 (not yet used by checkout)
     db.session.commit()
     return counts

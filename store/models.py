@@ -20,5 +20,6 @@ from store.pricing.models import (  # noqa: F401
 from store.safety.models import (  # noqa: F401
     ClaimOverride, ClaimTerm, Disclaimer, DisclaimerKind, ProblemReport,
 )
-from store.search.models import SearchEntry  # noqa: F401
+from store.catalog.facets import ProductFacet  # noqa: F401
+from store.search.models import SearchDocument, SearchSynonym, SearchWord  # noqa: F401
 from store.outbox.models import OutboxMessage  # noqa: F401

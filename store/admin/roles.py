@@ -121,6 +121,11 @@ ENDPOINT_ROLES: dict[str, Need] = {
     "admin.page_edit": form(READONLY, OWNER, "Policy pages are changed only with the shop owner's account."),
     "admin.page_versions": page(READONLY),
     "admin.contact_messages": page(READONLY),
+    # search synonyms (catalog wording: staff and owner)
+    "admin.search_synonyms": page(READONLY),
+    "admin.search_synonym_add": action(STAFF, "Changing search synonyms needs a staff or owner account."),
+    "admin.search_synonym_update": action(STAFF, "Changing search synonyms needs a staff or owner account."),
+    "admin.search_synonym_delete": action(STAFF, "Changing search synonyms needs a staff or owner account."),
     # compliance: the claims lexicon decides what every screen flags (the owner's), overrides are read-only
     # records, problem reports are handled (status) by staff
     "admin.claims_lexicon": form(READONLY, OWNER, "The claims lexicon is changed only with the shop owner's account."),

@@ -4,12 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from store import search as search_index
 from decimal import Decimal, InvalidOperation
 
+from store.catalog import facets
 from store.catalog.models import (Allergen, AllergenSource, Category, CategorySlugRedirect, Product, ProductIngredient,
                                   ProductKind, ProductStatus, Variant)
 from store.extensions import db
@@ -200,9 +201,7 @@ def allergen_by_code(code) -> Allergen | None:
 
 def free_from_clause(allergen: Allergen):
     """Products with no ingredient that carries ``allergen`` (for lists and search: "free from tree nuts")."""
-    return ~exists().where(ProductIngredient.product_id == Product.id,
-                           ProductIngredient.inci_key == AllergenSource.inci_name,
-                           AllergenSource.allergen_id == allergen.id)
+    return facets.free_from_clause(allergen, Product.id)
 
 
 def free_from(stmt: Select, allergen: Allergen | None) -> Select:
@@ -223,14 +222,8 @@ DEFAULT_SORT = "featured"
 
 
 def _min_price():
-    return (select(func.min(Variant.price_cents))
-            .where(Variant.product_id == Product.id, Variant.is_active.is_(True))
+    return (select(facets.ProductFacet.min_price_cents).where(facets.ProductFacet.product_id == Product.id)
             .correlate(Product).scalar_subquery())
-
-
-def _in_stock():
-    return exists().where(Variant.product_id == Product.id, Variant.is_active.is_(True),
-                          Variant.on_hand - Variant.reserved > 0)
 
 
 def _with_card_data(stmt: Select) -> Select:
@@ -248,32 +241,31 @@ class ListingQuery:
     in_stock: bool
     sort: str
     page: int
+    kind: str | None = None
+    price: facets.PriceRange | None = None
+    unknown_category: str | None = None  # a ?category= slug that is no visible category's
     free_from: Allergen | None = None
+
+    def filters(self) -> facets.Filters:
+        return facets.Filters(category=self.category, kind=self.kind, price=self.price, in_stock=self.in_stock,
+                              free_from=self.free_from)
 
 
 def parse_listing_args(args, all_categories: list[Category]) -> ListingQuery:
-    """Turn query-string arguments into a listing; anything odd falls back to the default.
-    The category is looked up in the already-loaded category list (no extra query)."""
+    """Turn query-string arguments into a listing; an odd sort, page, kind or price falls back to the default.
+    The category is looked up in the already-loaded category list (no extra query); a slug that is not a
+    visible category's is kept in ``unknown_category`` (the view redirects a former slug, 404s the rest)."""
     sort = args.get("sort", DEFAULT_SORT)
     if sort not in SORTS:
         sort = DEFAULT_SORT
-    page = page_number(args.get("page"))
-    in_stock = args.get("in_stock") in ("1", "true", "on", "yes")
-    category = None
-    slug = args.get("category")
-    if isinstance(slug, str) and slug:
-        category = next((c for c in all_categories if c.slug == slug), None)
-    return ListingQuery(category=category, in_stock=in_stock, sort=sort, page=page,
-                        free_from=allergen_by_code(args.get("free_from")))
+    filters, unknown = facets.parse_filters(args, all_categories)
+    return ListingQuery(category=filters.category, in_stock=filters.in_stock, sort=sort,
+                        page=page_number(args.get("page")), kind=filters.kind, price=filters.price,
+                        unknown_category=unknown, free_from=allergen_by_code(args.get("free_from")))
 
 
 def listing_statement(q: ListingQuery) -> Select:
-    stmt = select(Product).where(Product.status == ProductStatus.ACTIVE)
-    if q.category is not None:
-        stmt = stmt.where(Product.category_id == q.category.id)
-    if q.in_stock:
-        stmt = stmt.where(_in_stock())
-    stmt = free_from(stmt, q.free_from)
+    stmt = facets.apply(select(Product).where(Product.status == ProductStatus.ACTIVE), q.filters())
     order = {
         "featured": (Product.featured.desc(), Product.name, Product.id),
         "newest": (Product.created_at.desc(), Product.id.desc()),
@@ -284,9 +276,20 @@ def listing_statement(q: ListingQuery) -> Select:
     return _with_card_data(stmt.order_by(*order))
 
 
-def list_products(q: ListingQuery):
+def list_products(q: ListingQuery, total: int | None = None):
+    """One page of the listing. ``total``: the count already known (the facet counts give it), which saves the
+    pagination's own count query."""
     per_page = current_app.config["PRODUCTS_PER_PAGE"]
-    return db.paginate(listing_statement(q), page=q.page, per_page=per_page, error_out=False, max_per_page=60)
+    pagination = db.paginate(listing_statement(q), page=q.page, per_page=per_page, error_out=False,
+                             max_per_page=60, count=total is None)
+    if total is not None:
+        pagination.total = total
+    return pagination
+
+
+def active_product_ids(filters: facets.Filters) -> Select:
+    """The ids of the active products passing ``filters`` (search restricts its product hits to them)."""
+    return facets.apply(select(Product.id).where(Product.status == ProductStatus.ACTIVE), filters)
 
 
 def categories() -> list[Category]:

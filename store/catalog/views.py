@@ -1,10 +1,11 @@
 """Shop-front pages: home, product list, product detail, search."""
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, jsonify, redirect, render_template, request, url_for
 
 from store import search as search_index
-from store.catalog import availability, bp, services
+from store.catalog import availability, bp, facets, services
+from store.extensions import limiter
 from store.money import cents_to_decimal_string
 from store.seo import breadcrumb_jsonld, register_sitemap
 from store import util
@@ -36,18 +37,24 @@ def home():
 def product_list():
     all_categories = services.categories()
     query = services.parse_listing_args(request.args, all_categories)
-    slug = request.args.get("category")
-    if query.category is None and slug:
-        moved = services.category_redirect(slug)
-        if moved is not None:
-            args = request.args.to_dict()
-            args["category"] = moved.slug
-            return redirect(url_for("catalog.product_list", **args), code=301)
-    pagination = services.list_products(query)
+    if query.unknown_category is not None:
+        moved = services.category_redirect(query.unknown_category)
+        if moved is None:  # an unknown slug, or a hidden category's: not a page of the shop
+            abort(404, description="We could not find that category. Browse all products instead.")
+        args = request.args.to_dict()
+        args["category"] = moved.slug
+        return redirect(url_for("catalog.product_list", **args), code=301)
+    sort_args = {"sort": query.sort} if query.sort != services.DEFAULT_SORT else {}
+    allergens = services.all_allergens()
+    facet_counts = facets.counts(query.filters(), all_categories, base_args=sort_args, allergens=allergens)
+    pagination = services.list_products(query, total=facet_counts.total)
+    if query.page > 1 and query.page > pagination.pages:
+        abort(404, description="That page is past the end of the list.")
     canonical_args = util.canonical_args(pagination.page,
                                          category=query.category.slug if query.category is not None else None)
     return render_template("catalog/list.html", pagination=pagination, query=query, canonical_args=canonical_args,
-                           categories=all_categories, sorts=services.SORTS, allergens=services.all_allergens())
+                           categories=all_categories, sorts=services.SORTS, facets=facet_counts,
+                           filter_args=query.filters().args(), allergens=allergens)
 
 
 @bp.get("/products/<slug>")
@@ -93,12 +100,50 @@ def _selected_variant(variants, sku):
     return next((v for v in variants if v.available > 0), variants[0] if variants else None)
 
 
+PRODUCT_RESULTS = 48
+GUIDE_RESULTS = 10
+SUGGESTIONS = 6
+
+
 @bp.get("/search")
 def search():
-    """Products and guides in one ranked list: each area loads its own hits (see register)."""
+    """Product cards (with facets) and, apart from them, guides: each area loads its own hits."""
     q = search_index.normalise_query(request.args.get("q", ""))
-    results = search_index.search_results(q) if q else []
-    return render_template("catalog/search.html", q=q, results=results)
+    all_categories = services.categories()
+    allergens = services.all_allergens()
+    filters, _unknown = facets.parse_filters(request.args, all_categories, allergens)  # odd facets: not applied
+    exact = request.args.get("exact") == "1"
+    plan = search_index.prepare(q, correct=not exact) if q else None
+    products, guides, facet_counts = [], [], None
+    if plan is not None and plan.found:
+        facet_counts = facets.counts(filters, all_categories, scope=search_index.matching_ids(plan, "product"),
+                                     base_args={"q": q}, allergens=allergens)
+        restrict = {"product": services.active_product_ids(filters)} if filters.active else None
+        product_hits = search_index.hits(plan, ("product",), limit=PRODUCT_RESULTS, restrict=restrict)
+        products = [item for _, item in search_index.load(product_hits)]
+        if not filters.active:  # guides have no price or stock: a product filter leaves them out
+            guides = [item for _, item in search_index.load(search_index.hits(plan, ("guide",), limit=GUIDE_RESULTS))]
+    return render_template("catalog/search.html", q=q, plan=plan, products=products, guides=guides,
+                           facets=facet_counts, filters=filters, categories=all_categories)
+
+
+@bp.get("/search/suggest")
+@limiter.limit(lambda: current_app.config.get("SEARCH_SUGGEST_RATE_LIMIT", "300 per minute"))
+def search_suggest():
+    """Suggestions as you type, for the header's combobox: completed queries, then the best products.
+    A small JSON answer, cacheable for a minute (it shows only what the shop front shows anyone)."""
+    q = search_index.normalise_query(request.args.get("q", ""))
+    items = []
+    if len(q) >= 2:
+        items += [{"type": "query", "label": text, "url": url_for("catalog.search", q=text)}
+                  for text in search_index.suggest(q, limit=4)]
+        plan = search_index.prepare(q)
+        for _, product in search_index.load(search_index.hits(plan, ("product",), limit=SUGGESTIONS)):
+            items.append({"type": "product", "label": product.name,
+                          "url": url_for("catalog.product_detail", slug=product.slug)})
+    response = jsonify({"q": q, "suggestions": items[:SUGGESTIONS + 4]})
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
 
 
 def _product_jsonld(product, variants, selected) -> dict:

@@ -31,7 +31,7 @@ def _catalog(db):
 def _empty_catalog(db):
     db.session.remove()
     with db.engine.begin() as conn:
-        for table in ("stock_movements", "search_entries", "product_images", "variants", "products",
+        for table in ("stock_movements", "search_documents", "product_images", "variants", "products",
                       "category_slug_redirects", "categories"):
             conn.execute(text(f'DELETE FROM "{table}"'))
 

@@ -114,7 +114,7 @@ def seed_world() -> World:
 
 COUNTED_TABLES = ("users", "addresses", "carts", "cart_lines", "orders", "order_lines", "order_events", "refunds",
                   "stock_movements", "audit_log", "products", "variants", "product_images", "guides",
-                  "disclaimers", "webhook_events", "search_entries", "categories", "tags", "outbox_messages")
+                  "disclaimers", "webhook_events", "search_documents", "categories", "tags", "outbox_messages")
 
 
 def snapshot() -> dict:

@@ -74,9 +74,9 @@ def test_product_list_shows_active_products_only(client, store):
 
 
 @pytest.mark.parametrize("query", [
-    "page=-1", "page=abc", "page=99999", "page=", "page=1.5", "sort=evil", "sort=", "category=unknown",
-    "in_stock=maybe", "page=-1&sort=evil&category=unknown&in_stock=maybe", "category=oils&category=steel",
-    "sort=name%27%20OR%201=1", "page=99999999999999999999999",
+    "page=-1", "page=abc", "page=", "page=1.5", "sort=evil", "sort=", "kind=evil", "price=evil",
+    "in_stock=maybe", "page=-1&sort=evil&kind=evil&in_stock=maybe", "category=oils&category=steel",
+    "sort=name%27%20OR%201=1",
 ])
 def test_bad_list_parameters_fall_back_to_defaults(client, store, query):
     response = client.get(f"/products?{query}")
@@ -86,12 +86,34 @@ def test_bad_list_parameters_fall_back_to_defaults(client, store, query):
 
 def test_bad_parameters_show_the_default_listing(client, store):
     default = _text(_html(client.get("/products")))
-    for query in ("page=-1", "page=abc", "sort=evil", "category=unknown", "in_stock=maybe"):
+    for query in ("page=-1", "page=abc", "sort=evil", "kind=evil", "price=0-1", "in_stock=maybe"):
         assert _text(_html(client.get(f"/products?{query}"))) == default, query
 
 
-def test_page_beyond_the_end_is_an_empty_page_not_an_error(client, store):
-    response = client.get("/products?page=99999")
+# Changed with issue 19: a page past the last one, and a category the shop front does not show (unknown or
+# hidden), are not pages of the shop: 404 (they used to list page 99 of 2, or every product).
+@pytest.mark.parametrize("query", ["page=3", "page=99", "page=99999", "page=99999999999999999999999",
+                                   "category=unknown", "page=-1&sort=evil&category=unknown&in_stock=maybe"])
+def test_page_beyond_the_end_or_an_unknown_category_is_404(client, store, query):
+    response = client.get(f"/products?{query}")
+    assert response.status_code == 404, query
+    assert "Page not found" in _html(response)
+
+
+def test_a_hidden_categorys_listing_is_404(app, client, store):
+    from store.catalog.models import Category
+    with app.app_context():
+        category = _db.session.scalar(_db.select(Category).where(Category.slug == "oils"))
+        category.hidden = True
+        _db.session.commit()
+    assert client.get("/products?category=oils").status_code == 404
+    # Its products keep their own pages, and the whole list still shows them.
+    assert client.get("/products/warming-oil").status_code == 200
+    assert "Warming Massage Oil" in _html(client.get("/products"))
+
+
+def test_an_empty_filter_is_an_empty_first_page_not_a_404(client, store):
+    response = client.get("/products?price=80-up")
     assert response.status_code == 200
     assert "Nothing matches these filters" in _html(response)
 
@@ -225,8 +247,8 @@ def test_nul_bytes_in_query_string_are_a_clear_400(client, store):
 
 def test_search_page_ranks_and_links(client, store):
     html = _html(client.get("/search?q=warming"))
-    assert '<a href="/products/warming-oil">Warming Massage Oil</a>' in html
-    assert "1 result for “warming”" in _text(html)
+    assert 'data-product="warming-oil"' in html and "Warming Massage Oil" in html
+    assert "1 product for “warming”" in _text(html)
     assert '<meta name="robots" content="noindex">' in html
 
 

@@ -1,0 +1,263 @@
+"""Facets of the shop front (the product list and search results): category, kind, price range, in stock.
+
+Filters live in the URL (``?category=<slug>&kind=oil&price=20-40&in_stock=1``), so they combine, can be
+bookmarked and work without JavaScript. Counts come from ONE grouped query over the products in scope (all active
+products, or those a search matched): one row per (category, kind, price range, in stock) combination, which
+is at most a few hundred rows whatever the catalog size. Each facet's counts are then summed in Python under
+the *other* facets' filters, the usual way faceted navigation counts ("Oils (12)" while "Under 20" is chosen
+means 12 oils under 20).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import (ForeignKey, Index, Integer, Select, String, case, cast, exists, func, null, select,
+                        union_all)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from store.catalog.models import (AllergenSource, Category, Product, ProductIngredient, ProductKind, ProductStatus,
+                                  Variant)
+from store.extensions import db
+
+
+class ProductFacet(db.Model):
+    """What a product's facets need, one row per product, written only by the database: triggers on products and
+    variants (migration search_2) keep it current in the same transaction as every change, so counting facets
+    reads one narrow index instead of every variant."""
+    __tablename__ = "product_facets"
+    __table_args__ = (Index("ix_product_facets_counts", "status", "category_id", "kind", "min_price_cents",
+                            "in_stock"),)
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    category_id: Mapped[int | None] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(20))
+    min_price_cents: Mapped[int | None] = mapped_column()  # the cheapest active variant's price
+    in_stock: Mapped[bool] = mapped_column()               # an active variant with units available
+
+
+# The cheapest active variant of a product, read by the triggers when the cheapest one changes (an index range
+# instead of a scan of every variant: a product may have thousands).
+Index("ix_variants_product_price", Variant.__table__.c.product_id, Variant.__table__.c.price_cents)
+
+KIND_LABELS = {ProductKind.TOOL.value: "Tools", ProductKind.OIL.value: "Oils",
+               ProductKind.ACCESSORY.value: "Accessories"}
+
+
+@dataclass(frozen=True)
+class PriceRange:
+    key: str
+    low: int | None   # minor units, inclusive
+    high: int | None  # minor units, exclusive
+
+
+# In minor units of the store currency; a product's price is its cheapest active variant's.
+PRICE_RANGES = (
+    PriceRange("under-20", None, 2000),
+    PriceRange("20-40", 2000, 4000),
+    PriceRange("40-80", 4000, 8000),
+    PriceRange("80-up", 8000, None),
+)
+PRICE_BY_KEY = {p.key: p for p in PRICE_RANGES}
+FACET_NAMES = ("category", "kind", "price", "in_stock", "free_from")
+
+
+@dataclass
+class Filters:
+    category: Category | None = None
+    kind: str | None = None
+    price: PriceRange | None = None
+    in_stock: bool = False
+    free_from: object | None = None  # an Allergen (catalog.models): no ingredient carries it
+
+    @property
+    def active(self) -> bool:
+        return any((self.category, self.kind, self.price, self.in_stock, self.free_from))
+
+    def args(self) -> dict:
+        """The filters as query arguments (only those that are set)."""
+        args = {}
+        if self.category is not None:
+            args["category"] = self.category.slug
+        if self.kind:
+            args["kind"] = self.kind
+        if self.price is not None:
+            args["price"] = self.price.key
+        if self.in_stock:
+            args["in_stock"] = "1"
+        if self.free_from is not None:
+            args["free_from"] = self.free_from.code
+        return args
+
+
+def _one(args, name):
+    value = args.get(name)
+    return value if isinstance(value, str) and value and len(value) <= 120 and "\x00" not in value else None
+
+
+def parse_filters(args, all_categories: list[Category], allergens: list | None = None) -> tuple[Filters, str | None]:
+    """Filters from query arguments. An unknown kind or price range is ignored; the category is looked up in the
+    already-loaded visible categories and its slug is returned when it is not one of them (the caller decides:
+    a former slug redirects, anything else is a 404)."""
+    filters = Filters()
+    slug = _one(args, "category")
+    missing = None
+    if slug:
+        filters.category = next((c for c in all_categories if c.slug == slug), None)
+        missing = slug if filters.category is None else None
+    kind = _one(args, "kind")
+    filters.kind = kind if kind in KIND_LABELS else None
+    filters.price = PRICE_BY_KEY.get(_one(args, "price") or "")
+    filters.in_stock = args.get("in_stock") in ("1", "true", "on", "yes")
+    code = _one(args, "free_from")
+    filters.free_from = next((a for a in allergens or [] if a.code == code), None) if code else None
+    return filters, missing
+
+
+def free_from_clause(allergen, product_id):
+    """No ingredient of the product (``product_id``: its id column) carries ``allergen``."""
+    return ~exists().where(ProductIngredient.product_id == product_id,
+                           ProductIngredient.inci_key == AllergenSource.inci_name,
+                           AllergenSource.allergen_id == allergen.id)
+
+
+def apply(stmt: Select, filters: Filters) -> Select:
+    """Narrow a select of products to the chosen filters: one semi-join on ProductFacet, whose index starts with
+    (status, category, kind, price), so a filtered page reads only the products it can show."""
+    if not filters.active:
+        return stmt
+    conditions = [ProductFacet.status == ProductStatus.ACTIVE.value]
+    if filters.category is not None:
+        conditions.append(ProductFacet.category_id == filters.category.id)
+    if filters.kind:
+        conditions.append(ProductFacet.kind == filters.kind)
+    if filters.price is not None:
+        if filters.price.low is not None:
+            conditions.append(ProductFacet.min_price_cents >= filters.price.low)
+        if filters.price.high is not None:
+            conditions.append(ProductFacet.min_price_cents < filters.price.high)
+    if filters.in_stock:
+        conditions.append(ProductFacet.in_stock.is_(True))
+    if filters.free_from is not None:
+        conditions.append(free_from_clause(filters.free_from, ProductFacet.product_id))
+    return stmt.where(Product.id.in_(select(ProductFacet.product_id).where(*conditions)))
+
+
+@dataclass
+class FacetValue:
+    key: str
+    label: str
+    count: int
+    selected: bool
+    args: dict   # query arguments of the link that toggles this value (page reset to the first)
+    price: PriceRange | None = None  # a price range's label is formatted by the template (|money)
+
+
+@dataclass
+class Facets:
+    total: int                      # products matching every filter
+    groups: dict[str, list[FacetValue]] = field(default_factory=dict)
+    chosen: list[tuple[str, FacetValue, dict]] = field(default_factory=list)  # (facet, value, remove-args)
+
+
+def _bucket(price):
+    whens = [(price.is_(None), "")]  # no active variant: no price range (and no price filter matches it)
+    for p in PRICE_RANGES:
+        if p.high is not None:
+            whens.append((price < p.high, p.key))
+    return case(*whens, else_=PRICE_RANGES[-1].key)
+
+
+def counts(filters: Filters, all_categories: list[Category], *, scope: Select | None = None,
+           base_args: dict | None = None, allergens: list | None = None) -> Facets:
+    """Facet counts over the active products (``scope``: a select of the product ids to count among, e.g. a
+    search's matches). One query: the products per (category, kind, price range, in stock), and beside them
+    how many of those carry each allergen, so "free from" combines with the others in Python too."""
+    # One narrow table kept by the database (ProductFacet), grouped by combination through its covering index.
+    bucket = _bucket(ProductFacet.min_price_cents)
+    base = [ProductFacet.status == ProductStatus.ACTIVE.value]
+    if scope is not None:
+        base.append(ProductFacet.product_id.in_(scope))
+    plain = (select(ProductFacet.category_id.label("category_id"), ProductFacet.kind.label("kind"),
+                    bucket.label("bucket"), ProductFacet.in_stock.label("stock"),
+                    cast(null(), Integer).label("allergen_id")).where(*base)).subquery()
+    carrying = (select(ProductFacet.product_id, ProductFacet.category_id.label("category_id"),
+                       ProductFacet.kind.label("kind"), bucket.label("bucket"),
+                       ProductFacet.in_stock.label("stock"), AllergenSource.allergen_id.label("allergen_id"))
+                .join(ProductIngredient, ProductIngredient.product_id == ProductFacet.product_id)
+                .join(AllergenSource, AllergenSource.inci_name == ProductIngredient.inci_key)
+                .where(*base).distinct()).subquery()
+    grouped = [select(t.c.category_id, t.c.kind, t.c.bucket, t.c.stock, t.c.allergen_id, func.count())
+               .group_by(t.c.category_id, t.c.kind, t.c.bucket, t.c.stock, t.c.allergen_id)
+               for t in (plain, carrying)]
+    plain_rows, carried = [], {}
+    for cat, kind, bucket_key, stock, allergen_id, n in db.session.execute(union_all(*grouped)):
+        key = (cat, kind, bucket_key, bool(stock))
+        if allergen_id is None:
+            plain_rows.append((key, n))
+        else:
+            carried[(key, allergen_id)] = n
+    chosen_allergen = filters.free_from.id if filters.free_from is not None else None
+    # A combination's count under "free from": its products minus those carrying the allergen.
+    rows = [(*key, n - (carried.get((key, chosen_allergen), 0) if chosen_allergen else 0)) for key, n in plain_rows]
+
+    def keep(row, skip: str) -> bool:
+        cat, kind, bucket, stock, _ = row
+        return ((skip == "category" or filters.category is None or cat == filters.category.id)
+                and (skip == "kind" or not filters.kind or kind == filters.kind)
+                and (skip == "price" or filters.price is None or bucket == filters.price.key)
+                and (skip == "in_stock" or not filters.in_stock or stock))
+
+    def total_by(skip: str, index: int) -> dict:
+        out: dict = {}
+        for row in rows:
+            if keep(row, skip):
+                out[row[index]] = out.get(row[index], 0) + row[4]
+        return out
+
+    current = dict(base_args or {}, **filters.args())
+
+    def toggled(name: str, value: str | None) -> dict:
+        args = dict(current)
+        args.pop("page", None)
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = value
+        return args
+
+    facets = Facets(total=sum(row[4] for row in rows if keep(row, "")))
+    by_category = total_by("category", 0)
+    facets.groups["category"] = [
+        FacetValue(c.slug, c.name, by_category.get(c.id, 0), filters.category is not None
+                   and filters.category.id == c.id,
+                   toggled("category", None if filters.category is not None and filters.category.id == c.id
+                           else c.slug))
+        for c in all_categories if by_category.get(c.id, 0) or (filters.category and filters.category.id == c.id)]
+    by_kind = total_by("kind", 1)
+    facets.groups["kind"] = [
+        FacetValue(k, label, by_kind.get(k, 0), filters.kind == k, toggled("kind", None if filters.kind == k else k))
+        for k, label in KIND_LABELS.items() if by_kind.get(k, 0) or filters.kind == k]
+    by_price = total_by("price", 2)
+    chosen_price = filters.price.key if filters.price else None
+    facets.groups["price"] = [
+        FacetValue(p.key, "", by_price.get(p.key, 0), chosen_price == p.key,
+                   toggled("price", None if chosen_price == p.key else p.key), price=p)
+        for p in PRICE_RANGES if by_price.get(p.key, 0) or chosen_price == p.key]
+    free_from_values = []
+    for allergen in allergens or []:
+        others = [row for row in plain_rows if keep((*row[0], row[1]), "free_from")]
+        free = sum(n - carried.get((key, allergen.id), 0) for key, n in others)
+        selected = chosen_allergen == allergen.id
+        if selected or free < sum(n for _, n in others):  # offered only when it leaves something out
+            free_from_values.append(FacetValue(allergen.code, allergen.name, free, selected,
+                                               toggled("free_from", None if selected else allergen.code)))
+    facets.groups["free_from"] = free_from_values
+    by_stock = total_by("in_stock", 3)
+    facets.groups["in_stock"] = [FacetValue("1", "In stock", by_stock.get(True, 0), filters.in_stock,
+                                            toggled("in_stock", None if filters.in_stock else "1"))]
+    for name, values in facets.groups.items():
+        for value in values:
+            if value.selected:
+                facets.chosen.append((name, value, toggled(name, None)))
+    return facets

@@ -1,0 +1,190 @@
+"""The two full-text engines behind one interface, chosen by the database in use (``for_session``).
+
+Every query string given to an engine is built here from folded words ([a-z0-9]+ only, see
+``services.words``), never from what the shopper typed: quotes, operators, markup and NUL bytes cannot reach
+the engine's query syntax.
+
+* ``SqliteEngine``: FTS5 ``search_fts`` (porter stemming) ranked by ``bm25`` with a weight per column; the
+  FTS5 trigram table ``search_fts_words`` proposes the words a typo may have meant.
+* ``PostgresEngine``: the generated ``search_vector`` (setweight A/B/D) matched with ``websearch_to_tsquery``
+  (and ``to_tsquery('word:*')`` for the prefix), ranked by ``ts_rank``; ``pg_trgm`` (``%`` and ``<%``,
+  GIN-indexed) proposes the words for a typo.
+
+Products rank PRODUCT_BOOST times higher than guides with the same text score: a shopper searching "oil" is
+looking for oils first, and the guides about them are shown beside them.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (Float, Select, String, and_, bindparam, case, column, func, insert, literal_column, or_,
+                        select, table)
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from store.extensions import db
+from store.search.models import SearchDocument, SearchWord
+
+PRODUCT_BOOST = 2.0
+TITLE_WEIGHT, KEYWORDS_WEIGHT, BODY_WEIGHT = 10.0, 4.0, 1.0   # bm25 column weights (SQLite)
+CANDIDATES = 40
+
+
+def _boost():
+    return case((SearchDocument.doc_type == "product", PRODUCT_BOOST), else_=1.0)
+
+
+def _restricted(stmt: Select, restrict: dict[str, Select]) -> Select:
+    for doc_type, allowed in restrict.items():
+        stmt = stmt.where(or_(SearchDocument.doc_type != doc_type, SearchDocument.doc_id.in_(allowed)))
+    return stmt
+
+
+class SqliteEngine:
+    name = "sqlite"
+    _fts = table("search_fts", column("rowid"))
+    _words = table("search_fts_words", column("rowid"))
+
+    @staticmethod
+    def match_expression(slots, match_all: bool) -> str:
+        """FTS5 query syntax: each slot a parenthesised OR of quoted phrases, the prefix one starred."""
+        parts = []
+        for slot in slots:
+            alts = ['"' + " ".join(a.tokens) + '"' + ("*" if a.prefix else "") for a in slot]
+            parts.append("(" + " OR ".join(alts) + ")")
+        return (" AND " if match_all else " OR ").join(parts)
+
+    def _matching(self, slots, match_all):
+        expression = bindparam(None, self.match_expression(slots, match_all), type_=String)
+        return literal_column("search_fts").op("MATCH")(expression)
+
+    def _base(self, columns, slots, match_all, doc_types):
+        return (select(*columns).select_from(SearchDocument)
+                .join(self._fts, self._fts.c.rowid == SearchDocument.id)
+                .where(self._matching(slots, match_all), SearchDocument.doc_type.in_(doc_types)))
+
+    def exists(self, slots, match_all, doc_types) -> bool:
+        return db.session.scalar(self._base([SearchDocument.id], slots, match_all, doc_types).limit(1)) is not None
+
+    def ranked(self, slots, match_all, doc_types, limit, restrict):
+        bm25 = func.bm25(literal_column("search_fts"), literal_column(str(TITLE_WEIGHT)),
+                         literal_column(str(KEYWORDS_WEIGHT)), literal_column(str(BODY_WEIGHT)), type_=Float)
+        score = (-bm25 * _boost()).label("score")  # bm25 is lower-is-better; the score is higher-is-better
+        stmt = self._base([SearchDocument.doc_type, SearchDocument.doc_id, score], slots, match_all, doc_types)
+        stmt = _restricted(stmt, restrict).order_by(score.desc(), SearchDocument.doc_type, SearchDocument.doc_id)
+        return db.session.execute(stmt.limit(limit)).all()
+
+    def ids(self, slots, match_all, doc_type) -> Select:
+        return self._base([SearchDocument.doc_id], slots, match_all, (doc_type,))
+
+    def add_words(self, words: list[str]) -> None:
+        if words:
+            db.session.execute(insert(SearchWord).prefix_with("OR IGNORE"), [{"word": w} for w in words])
+
+    def known_words(self, tokens: list[str]) -> set[str]:
+        known = set(db.session.scalars(select(SearchWord.word).where(SearchWord.word.in_(tokens))))
+        last = tokens[-1]
+        if last not in known and self.words_starting(last, 1):
+            known.add(last)
+        return known
+
+    def words_starting(self, prefix: str, limit: int) -> list[str]:
+        # A range on the unique index (binary collation): word >= prefix AND word < prefix-with-last-letter+1.
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return list(db.session.scalars(select(SearchWord.word)
+                                       .where(SearchWord.word >= prefix, SearchWord.word < upper)
+                                       .order_by(func.length(SearchWord.word), SearchWord.word).limit(limit)))
+
+    def similar_words(self, token: str) -> list[str]:
+        padded = f" {token} "
+        grams = list(dict.fromkeys(padded[i:i + 3] for i in range(len(padded) - 2)))
+        expression = bindparam(None, " OR ".join(f'"{g}"' for g in grams), type_=String)
+        stmt = (select(SearchWord.word).select_from(SearchWord)
+                .join(self._words, self._words.c.rowid == SearchWord.id)
+                .where(literal_column("search_fts_words").op("MATCH")(expression),
+                       func.length(SearchWord.word) >= len(token) - 2)
+                .order_by(literal_column("search_fts_words.rank")).limit(CANDIDATES))
+        return list(db.session.scalars(stmt))
+
+
+class PostgresEngine:
+    name = "postgresql"
+    _vector = literal_column("search_documents.search_vector", type_=TSVECTOR)
+
+    @staticmethod
+    def _alternative(alt):
+        config = literal_column("'english'")
+        if alt.prefix:
+            return func.to_tsquery(config, bindparam(None, alt.tokens[0] + ":*", type_=String), type_=TSQUERY)
+        phrase = " ".join(alt.tokens)
+        if len(alt.tokens) > 1:
+            phrase = f'"{phrase}"'
+        return func.websearch_to_tsquery(config, bindparam(None, phrase, type_=String), type_=TSQUERY)
+
+    def tsquery(self, slots, match_all):
+        combined = None
+        for slot in slots:
+            either = None
+            for alt in slot:
+                q = self._alternative(alt)
+                either = q if either is None else either.op("||", return_type=TSQUERY)(q)
+            combined = (either if combined is None
+                        else combined.op("&&" if match_all else "||", return_type=TSQUERY)(either))
+        return combined
+
+    def _base(self, columns, query, doc_types):
+        return (select(*columns).where(self._vector.bool_op("@@")(query), SearchDocument.doc_type.in_(doc_types)))
+
+    def exists(self, slots, match_all, doc_types) -> bool:
+        stmt = self._base([SearchDocument.id], self.tsquery(slots, match_all), doc_types).limit(1)
+        return db.session.scalar(stmt) is not None
+
+    def ranked(self, slots, match_all, doc_types, limit, restrict):
+        query = self.tsquery(slots, match_all)
+        score = (func.ts_rank(self._vector, query, type_=Float) * _boost()).label("score")
+        stmt = self._base([SearchDocument.doc_type, SearchDocument.doc_id, score], query, doc_types)
+        stmt = _restricted(stmt, restrict).order_by(score.desc(), SearchDocument.doc_type, SearchDocument.doc_id)
+        return db.session.execute(stmt.limit(limit)).all()
+
+    def ids(self, slots, match_all, doc_type) -> Select:
+        return self._base([SearchDocument.doc_id], self.tsquery(slots, match_all), (doc_type,))
+
+    def add_words(self, words: list[str]) -> None:
+        if words:
+            db.session.execute(pg_insert(SearchWord).values([{"word": w} for w in words])
+                               .on_conflict_do_nothing(index_elements=["word"]))
+
+    def known_words(self, tokens: list[str]) -> set[str]:
+        known = set(db.session.scalars(select(SearchWord.word).where(SearchWord.word.in_(tokens))))
+        last = tokens[-1]
+        if last not in known and self.words_starting(last, 1):
+            known.add(last)
+        return known
+
+    def words_starting(self, prefix: str, limit: int) -> list[str]:
+        # LIKE 'prefix%' is served by the pg_trgm GIN index (the prefix is [a-z0-9]+, nothing to escape).
+        return list(db.session.scalars(select(SearchWord.word).where(SearchWord.word.like(prefix + "%"))
+                                       .order_by(func.length(SearchWord.word), SearchWord.word).limit(limit)))
+
+    def similar_words(self, token: str) -> list[str]:
+        value = bindparam(None, token, type_=String)
+        similarity = func.greatest(func.similarity(SearchWord.word, value),
+                                   func.word_similarity(value, SearchWord.word))
+        # Trigram similarity (GIN-indexed operators, thresholds 0.3 and 0.6), or the same first two letters and
+        # a length within two: "splnit" shares too few trigrams with "splint" for the operators alone.
+        same_start = and_(SearchWord.word.like(token[:2] + "%"),
+                          func.length(SearchWord.word).between(len(token) - 2, len(token) + 2))
+        stmt = (select(SearchWord.word)
+                .where(or_(SearchWord.word.op("%")(value), value.op("<%")(SearchWord.word), same_start))
+                .order_by(similarity.desc(), SearchWord.word).limit(CANDIDATES))
+        return list(db.session.scalars(stmt))
+
+
+_ENGINES = {"sqlite": SqliteEngine(), "postgresql": PostgresEngine()}
+
+
+def for_session():
+    """The engine of the database in use."""
+    return _ENGINES[db.engine.dialect.name]
+
+
+def add_words(words: list[str]) -> None:
+    for_session().add_words(words)

@@ -1,0 +1,226 @@
+"""Search on the database's own engine (FTS5 on SQLite, tsvector + pg_trgm on PostgreSQL): ranking, prefixes,
+typos, "did you mean", synonyms, hostile queries, and an index that follows every change. The same tests run on
+both databases (STORE_TEST_DB=postgres for PostgreSQL)."""
+import pytest
+
+from store import search
+from store.catalog import services
+from store.catalog.models import ProductStatus
+from store.search.models import SearchSynonym
+from tests.factories import make_category, make_product
+from tests.guides.helpers import make_guide
+
+
+@pytest.fixture
+def catalog(db):
+    rollers = make_category("Rollers", "rollers")
+    items = {
+        "roller": make_product("Foam Roller", category=rollers, summary="A firm cylinder for the floor.",
+                               description="Lean on it and move slowly."),
+        "ball": make_product("Massage Ball", summary="A small firm sphere.",
+                             description="Pairs well with a foam roller, roller, roller, roller, roller."),
+        "oil": make_product("Warming Oil", kind="oil", summary="A warming blend for glide.",
+                            description="Made with ginger extract. Patch test first."),
+        "arnica": make_product("Arnica Massage Oil", kind="oil", summary="A light carrier blend.",
+                               description="Use a few drops."),
+        "cane": make_product("Trigger Point Cane", summary="A hooked cane for your upper back.",
+                             description="Reach the spots between the shoulder blades."),
+        "guasha": make_product("Stone Gua Sha Board", summary="A smooth stone board with a curved edge.",
+                               description="Glide it along the neck with a little oil."),
+        "splint": make_product("Plantar Night Splint", summary="Holds the foot flexed overnight.",
+                               description="For heels that ache in the morning."),
+    }
+    make_product("Secret Roller Prototype", status=ProductStatus.DRAFT)
+    guide = make_guide("Choosing a massage oil", summary="Oil, oil, oil: how to pick an oil for massage.",
+                       body="Oil helps a tool glide. An oil with arnica, an oil with ginger, any oil.")
+    roll_guide = make_guide("Warming up the calves", summary="Rollers and rolling for tight calves.",
+                            body="Use rollers gently. A roller on the floor works; rollers of every kind do.")
+    db.session.commit()
+    items["oil_guide"], items["roll_guide"] = guide, roll_guide
+    return items
+
+
+def _keys(q, catalog, doc_types=("product", "guide")):
+    ids = {(("guide" if key.endswith("guide") else "product"), obj.id): key for key, obj in catalog.items()}
+    return [ids.get((h.doc_type, h.doc_id), "?") for h in search.search(q, doc_types)]
+
+
+def test_engine_is_the_databases_own(db):
+    from store.search import engines
+    assert engines.for_session().name == db.engine.dialect.name
+
+
+def test_name_match_beats_description_match(catalog):
+    assert _keys("roller", catalog, ("product",))[:2] == ["roller", "ball"]
+
+
+def test_a_product_named_foam_roller_ranks_above_a_guide_about_rollers(catalog):
+    keys = _keys("roller", catalog)
+    assert keys.index("roller") < keys.index("roll_guide")
+    assert _keys("foam roller", catalog)[0] == "roller"
+
+
+def test_oils_rank_first_for_oil(catalog):
+    keys = _keys("oil", catalog)
+    assert set(keys[:2]) == {"oil", "arnica"}
+    assert keys.index("oil_guide") > 1
+
+
+def test_plural_case_and_stems_do_not_matter(catalog):
+    assert _keys("ROLLERS", catalog, ("product",))[0] == "roller"
+    assert _keys("canes", catalog, ("product",)) == ["cane"]
+    assert _keys("oils", catalog, ("product",))[:2] in (["oil", "arnica"], ["arnica", "oil"])
+
+
+def test_all_words_must_match_when_some_document_has_them_all(catalog):
+    assert _keys("firm sphere", catalog, ("product",)) == ["ball"]
+    assert _keys("foam cylinder", catalog, ("product",)) == ["roller"]
+
+
+def test_when_no_document_has_every_word_any_word_will_do(catalog):
+    plan = search.prepare("cylinder sphere")
+    assert not plan.match_all and plan.found
+    assert set(_keys("cylinder sphere", catalog, ("product",))) == {"roller", "ball"}
+
+
+def test_last_word_matches_as_prefix(catalog):
+    assert _keys("warm", catalog, ("product",))[0] == "oil"
+    assert _keys("trigger po", catalog, ("product",))[0] == "cane"
+    assert "roller" in _keys("rol", catalog, ("product",))
+    assert _keys("plantar", catalog, ("product",)) == ["splint"]
+
+
+def test_drafts_are_not_found(catalog):
+    assert "?" not in _keys("prototype", catalog)
+    assert search.search("prototype") == []
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("rolr", "roller"),      # 4 letters, one typo, still typing
+    ("roler", "roller"),     # a letter missing
+    ("rollre", "roller"),    # two letters swapped
+    ("trigegr", "trigger"),
+    ("splnit", "splint"),
+    ("massge ball", "massage ball"),
+    ("plantr splint", "plantar splint"),
+    ("arnnica masage", "arnica massage"),  # 8 letters: two typos allowed in "arnnica masage"? one each here
+])
+def test_one_typo_from_four_letters_is_corrected(catalog, typed, meant):
+    plan = search.prepare(typed)
+    assert plan.found and plan.corrected is not None
+    assert plan.corrected.startswith(meant) or meant.startswith(plan.corrected) or plan.corrected == meant
+    assert search.hits(plan)
+
+
+def test_two_typos_from_eight_letters_but_not_below(catalog):
+    plan = search.prepare("trigrepoint")          # 11 letters, 2 typos from "triggerpoint"? not a word here
+    assert plan.corrected is None or plan.found
+    assert search.prepare("splnti").corrected is None          # 6 letters, two typos: too far
+    eight = search.prepare("cylinedr")                       # 8 letters, one swap
+    assert eight.corrected == "cylinder"
+    two = search.prepare("cylyndir")                         # 8 letters, two substitutions
+    assert two.corrected == "cylinder"
+    assert search.prepare("rxlx").corrected is None          # 4 letters, two typos: too far
+    assert search.prepare("olx").corrected is None           # 3 letters: no typo allowed
+
+
+def test_a_correct_query_is_not_corrected(catalog):
+    plan = search.prepare("foam roller")
+    assert plan.corrected is None and plan.found
+
+
+def test_did_you_mean_when_only_some_words_match(catalog):
+    plan = search.prepare("foam cilinder zzzzqqq")
+    # "cilinder" corrects to "cylinder" but "zzzzqqq" matches nothing: any word matches, and the correction is
+    # offered rather than applied.
+    assert plan.found and not plan.match_all
+    assert plan.suggestion == "foam cylinder zzzzqqq"
+
+
+def test_synonyms_kept_by_the_owner(catalog, db):
+    assert search.search("guasha") == [] or search.prepare("guasha").corrected is not None
+    db.session.add(SearchSynonym(terms="guasha, gua sha"))
+    db.session.add(SearchSynonym(terms="scraper, fascia tool, gua sha"))
+    db.session.commit()
+    assert _keys("guasha", catalog, ("product",)) == ["guasha"]
+    assert search.prepare("guasha").corrected is None
+    assert _keys("scraper", catalog, ("product",)) == ["guasha"]
+    assert _keys("guasha board", catalog, ("product",)) == ["guasha"]
+    # Both ways round: the phrase finds what the one word names.
+    assert "guasha" in _keys("gua sha", catalog, ("product",))
+
+
+HOSTILE = [
+    '"', '""', "'", "' OR 1=1 --", 'roller"', '"foam roller', "foam AND", "NOT oil", "oil OR", "NEAR(oil roller)",
+    "oil*", "*", "^oil", "title:oil", "roller -foam", "(oil", "oil)", "!!!", "&|!", "oil:*", "oil & | roller",
+    "<script>alert(1)</script>", "<b>oil</b>", "x" * 5000, "roller " * 1000, "oil\x00roller", "\x00", "%", "_",
+    "\\", "中文 日本語 🙂", "ölé", "a the of", "-", "--", "''", "\t\n", "rol\u200bler", "1", "0" * 300,
+]
+
+
+@pytest.mark.parametrize("q", HOSTILE)
+def test_hostile_queries_find_nothing_or_something(catalog, q):
+    plan = search.prepare(q)
+    results = search.hits(plan)
+    assert isinstance(results, list)
+    search.suggest(q)
+    ids = search.matching_ids(plan, "product")
+    if ids is not None:
+        from store.extensions import db
+        db.session.execute(ids).all()
+
+
+def test_markup_is_only_words(catalog):
+    assert _keys("<b>oil</b>", catalog, ("product",))[:2] in (["oil", "arnica"], ["arnica", "oil"])
+
+
+# ------------------------------------------------------------------ the index follows every change
+
+def test_index_follows_publish_archive_rename_and_delete(db):
+    product = make_product("Walnut Hook", summary="A hooked tool.", status=ProductStatus.DRAFT)
+    db.session.commit()
+    assert search.search("walnut") == []
+    services.set_status(product, ProductStatus.ACTIVE)
+    db.session.commit()
+    assert [h.doc_id for h in search.search("walnut")] == [product.id]
+
+    product.name = "Cedar Hook"
+    services.reindex_product(product)
+    db.session.commit()
+    assert search.search("walnut") == []
+    assert [h.doc_id for h in search.search("cedar")] == [product.id]
+
+    services.set_status(product, ProductStatus.ARCHIVED)
+    db.session.commit()
+    assert search.search("cedar") == []
+
+
+def test_a_rolled_back_change_leaves_the_index_as_it_was(db):
+    product = make_product("Walnut Hook", summary="A hooked tool.")
+    db.session.commit()
+    product.name = "Cedar Hook"
+    services.reindex_product(product)
+    db.session.rollback()
+    assert search.search("cedar") == []
+    assert [h.doc_id for h in search.search("walnut")] == [product.id]
+
+
+def test_suggestions_complete_the_last_word(catalog):
+    assert "foam roller" in search.suggest("foam rol")
+    assert "massage" in search.suggest("massa")
+    assert "roller" in search.suggest("rolr")   # one typo still suggests
+    assert search.suggest("") == [] and search.suggest("   ") == []
+
+
+def test_reindex_command_indexes_what_the_migration_left_empty(app, db):
+    from store.search.models import SearchDocument
+    product = make_product("Walnut Hook", summary="A hooked tool.")
+    make_product("Draft Hook", status=ProductStatus.DRAFT)
+    db.session.commit()
+    db.session.execute(db.delete(SearchDocument))
+    db.session.commit()
+    assert search.search("walnut") == []
+    result = app.test_cli_runner().invoke(args=["search-reindex"])
+    assert result.exit_code == 0 and "2 products" in result.output
+    assert [h.doc_id for h in search.search("walnut")] == [product.id]
+    assert search.search("draft") == []
