@@ -11,7 +11,7 @@ from store.guides.models import (  # noqa: F401
 )
 from store.inventory.models import MovementKind, StockMovement, StockReceipt, StockReceiptLine  # noqa: F401
 from store.media.models import MediaBlob, Picture, Rendition  # noqa: F401
-from store.orders.models import Order, OrderEvent, OrderLine, Refund, WebhookEvent  # noqa: F401
+from store.orders.models import Order, OrderEvent, OrderLine, Refund, RefundLine, WebhookEvent  # noqa: F401
 from store.safety.models import Disclaimer, DisclaimerKind  # noqa: F401
 from store.search.models import SearchEntry  # noqa: F401
 from store.outbox.models import OutboxMessage  # noqa: F401

@@ -432,3 +432,25 @@ def purge_guest_carts(older_than_days: int) -> int:
         result = db.session.execute(delete(Cart).where(Cart.user_id.is_(None), Cart.updated_at < cutoff)
                                     .execution_options(synchronize_session=False))
     return result.rowcount or 0
+
+
+def remove_ordered(cart_id: int, ordered: list[tuple[int, int]]) -> None:
+    """After an order from this cart is paid: take out only what was ordered ((variant id, quantity) pairs), so
+    what the shopper added after placing the order stays. Inside the payment's transaction (flushes only)."""
+    wanted = {}
+    for variant_id, quantity in ordered:
+        wanted[variant_id] = wanted.get(variant_id, 0) + quantity
+    if not wanted:
+        return
+    lines = db.session.scalars(select(CartLine).where(CartLine.cart_id == cart_id,
+                                                      CartLine.variant_id.in_(wanted))).all()
+    for line in lines:
+        left = line.quantity - wanted[line.variant_id]
+        if left > 0:
+            line.quantity = left
+        else:
+            db.session.delete(line)
+    cart = db.session.get(Cart, cart_id)
+    if cart is not None:
+        _touch(cart)
+    db.session.flush()

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from store.extensions import limiter
 from store.orders import bp, services
 from store.orders.forms import OrderLinkForm
-from store.orders.states import label
+from store.orders.states import label, status_label
 from store.templating import absolute_url_for
 from store.util import page_number
 
@@ -74,3 +74,9 @@ def expire_orders_command() -> None:
 @bp.app_template_global()
 def order_state_label(state: str) -> str:
     return label(state)
+
+
+@bp.app_template_global()
+def order_status_label(order) -> str:
+    """"Paid · Shipped", "Awaiting payment", "Refunded · Delivered" (orders/states.py status_label)."""
+    return status_label(order)
