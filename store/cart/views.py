@@ -25,9 +25,10 @@ def _plural(n: int, word: str) -> str:
 
 @bp.get("/cart")
 def view_cart():
-    summary = services.summarize(current_cart())
+    cart = current_cart()
+    summary = services.summarize(cart)
     remember_count(summary.item_count)
-    return render_template("cart/view.html", summary=summary, max_line=max_line())
+    return render_template("cart/view.html", summary=summary, max_line=max_line(), cart=cart)
 
 
 @bp.post("/cart/add")

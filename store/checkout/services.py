@@ -215,6 +215,11 @@ def _close_open_session(order: Order) -> None:
         result = fulfil_order(order.id, session, "customer")
         if result.paid:
             raise AlreadyPaid(result.order)
+        raise CheckoutError("Your payment for this order is still being confirmed. Please wait a moment.")
+    with transaction(write=True):  # the session has ended: the order may change (a new session later)
+        locked = lock_order(order.id)
+        if locked is not None and locked.stripe_session_id == session_id:
+            locked.stripe_session_id, locked.session_expires_at = None, None
 
 
 def place_order(*, email: str, user_id: int | None, address: ShippingAddress, shipping_method: str,
@@ -341,7 +346,7 @@ def _session_attempt(order_id: int, ended_session: str | None) -> tuple[int, Any
     identical parameters under the same key) while no session is attached and its expiry is still acceptable to
     Stripe; else a new attempt (new number, so a new key) with a new expiry fixed now. The reservation is made
     to last at least as long as the session. None when the order is no longer awaiting payment."""
-    from store.payments.stripe_gateway import MIN_SESSION_SECONDS, session_expiry
+    from store.payments.stripe_gateway import STRIPE_MIN_SESSION_SECONDS, session_expiry
 
     with transaction(write=True):
         order = lock_order(order_id)
@@ -350,7 +355,7 @@ def _session_attempt(order_id: int, ended_session: str | None) -> tuple[int, Any
         now = utcnow()
         reusable = (order.checkout_attempt > 0 and order.session_expires_at is not None
                     and order.stripe_session_id is None
-                    and order.session_expires_at >= now + timedelta(seconds=MIN_SESSION_SECONDS))
+                    and order.session_expires_at >= now + timedelta(seconds=STRIPE_MIN_SESSION_SECONDS))
         if not reusable:
             order.checkout_attempt += 1
             order.session_expires_at = session_expiry(order, now)

@@ -289,11 +289,13 @@ def stripe_webhook():
 
 
 @bp.app_template_global()
-def awaiting_payment_order():
-    """The current cart's order awaiting payment, if any (the cart page offers to resume or cancel it)."""
-    from store.cart.session import current_cart
-    cart = current_cart()
-    order = services.open_order_for_cart(cart.id) if cart is not None else None
+def awaiting_payment_order(cart):
+    """The cart's order awaiting payment, if any (the cart page offers to resume or cancel it): one query."""
+    from sqlalchemy import select
+    from store.orders.models import Order
+    order = db.session.scalars(select(Order).where(Order.cart_id == cart.id,
+                                                  Order.payment_status == PaymentStatus.PENDING.value)).first() \
+        if cart is not None else None
     if order is not None and order.user_id is None and order.number not in session.get(SESSION_ORDERS, []):
         _remember(order.number)  # the guest's own cart placed it
     return order

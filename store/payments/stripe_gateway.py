@@ -23,7 +23,8 @@ from store.util import utcnow
 log = logging.getLogger(__name__)
 
 # Stripe accepts a Checkout Session expires_at between 30 minutes and 24 hours after creation.
-MIN_SESSION_SECONDS = 30 * 60 + 60   # one minute of margin for clock skew and request time
+STRIPE_MIN_SESSION_SECONDS = 30 * 60  # Stripe's own minimum
+MIN_SESSION_SECONDS = STRIPE_MIN_SESSION_SECONDS + 60   # one minute of margin for clock skew and request time
 MAX_SESSION_SECONDS = 24 * 60 * 60 - 60
 WEBHOOK_TOLERANCE = 300
 MAX_EVENT_DEPTH = 32  # Stripe's events nest well under this; a deeper body is refused before parsing

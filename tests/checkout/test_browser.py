@@ -83,7 +83,7 @@ def test_buy_two_products_with_demo_payment(app, page, shop, make_user, smtp_ser
     assert "Total paid: $44.45" in body
     with app.app_context():
         order = _db.session.scalars(select(Order).where(Order.number == number)).one()
-        assert order.state == "paid" and order.disclaimer_version == 1
+        assert order.payment_status == "paid" and order.disclaimer_version == 1
         assert _db.session.get(Variant, shop.roller).on_hand == 9
         assert _db.session.get(Variant, shop.oil_small).on_hand == 3
     assert page.js_errors == []
@@ -102,14 +102,14 @@ def test_decline_then_cancel(app, page, shop, smtp_server, outbox_worker, screen
     page.screenshot(path=str(screenshot_dir / "declined.png"), full_page=True)
     with app.app_context():
         order = _db.session.scalars(select(Order)).one()
-        assert order.state == "pending_payment" and _db.session.get(Variant, shop.roller).reserved == 1
+        assert order.payment_status == "pending" and _db.session.get(Variant, shop.roller).reserved == 1
     assert page.get_by_role("button", name=re.compile("Try again")).is_visible()
     page.get_by_role("button", name="Cancel this order").click()
     page.wait_for_url("**/cart")
     assert page.get_by_text("is cancelled and nothing was charged").is_visible()
     assert "Cedar Foot Roller" in page.locator("main").inner_text()  # the cart still has the item
     with app.app_context():
-        assert _db.session.scalars(select(Order)).one().state == "cancelled"
+        assert _db.session.scalars(select(Order)).one().payment_status == "voided"
         assert _db.session.get(Variant, shop.roller).reserved == 0
     outbox_worker.drain()
     assert smtp_server.messages == []
