@@ -142,7 +142,10 @@ def checkout():
         form.disclaimer_id.data, form.disclaimer_version.data = disclaimer.id, disclaimer.version
     status = 200
     if form.validate_on_submit():
-        if summary.has_problems:
+        # Stock held by this cart's own order awaiting payment counts as the shopper's: place_order releases
+        # it and reserves again in one transaction (OutOfStock, naming the item, when it truly is short).
+        resuming = cart is not None and services.open_order_for_cart(cart.id) is not None
+        if summary.has_problems and not (resuming and all(view.purchasable for view in summary.lines)):
             flash(_problems_message(summary), "error")
             return redirect(url_for("cart.view_cart"))
         if _payment_mode() is None:
