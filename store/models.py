@@ -4,7 +4,7 @@ from store.accounts.auth_models import RecoveryCode, TwoFactor, UserSession  # n
 from store.admin.audit.models import AuditLog  # noqa: F401
 from store.cart.models import Cart, CartLine  # noqa: F401
 from store.catalog.models import (  # noqa: F401
-    Category, CategorySlugRedirect, Product, ProductImage, ProductKind, ProductStatus, Variant,
+    Category, CategoryPicture, CategorySlugRedirect, Product, ProductImage, ProductKind, ProductStatus, Variant,
 )
 from store.guides.models import (  # noqa: F401
     Guide, GuideFAQ, GuideProduct, GuideReference, GuideStatus, GuideStep, Tag,
@@ -12,6 +12,9 @@ from store.guides.models import (  # noqa: F401
 from store.inventory.models import MovementKind, StockMovement, StockReceipt, StockReceiptLine  # noqa: F401
 from store.media.models import MediaBlob, Picture, Rendition  # noqa: F401
 from store.orders.models import Order, OrderEvent, OrderLine, Refund, RefundLine, WebhookEvent  # noqa: F401
+from store.pricing.models import (  # noqa: F401
+    DiscountCode, DiscountRedemption, ShippingMethod, ShippingZone, ShippingZoneCountry, TaxRate,
+)
 from store.safety.models import Disclaimer, DisclaimerKind  # noqa: F401
 from store.search.models import SearchEntry  # noqa: F401
 from store.outbox.models import OutboxMessage  # noqa: F401

@@ -45,9 +45,37 @@ class Category(db.Model):
     hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     products: Mapped[list["Product"]] = relationship(back_populates="category")
+    # An optional picture for the category's tile on the home page and the top of its product list.
+    picture_link: Mapped["CategoryPicture | None"] = relationship(
+        back_populates="category", cascade="all, delete-orphan", lazy="joined", uselist=False)
+
+    @property
+    def picture(self) -> Picture | None:
+        return self.picture_link.picture if self.picture_link is not None else None
+
+    @property
+    def picture_alt(self) -> str:
+        return self.picture_link.alt_text if self.picture_link is not None else ""
 
     def __repr__(self) -> str:
         return f"<Category {self.slug}>"
+
+
+class CategoryPicture(db.Model):
+    """A category's picture (uploaded in the back office; renditions in store/media) and its alt text.
+
+    A table of its own rather than columns on ``categories``: adding a foreign key to an existing SQLite table
+    means rebuilding it, and ``categories`` is pointed at by products and slug redirects."""
+    __tablename__ = "category_pictures"
+    __table_args__ = (CheckConstraint("length(trim(alt_text)) > 0", name="alt_text_required"),)
+
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True)
+    picture_id: Mapped[int] = mapped_column(ForeignKey("media_pictures.id"), index=True)
+    alt_text: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    category: Mapped[Category] = relationship(back_populates="picture_link")
+    picture: Mapped[Picture] = relationship(lazy="joined")
 
 
 class CategorySlugRedirect(db.Model):

@@ -2,7 +2,7 @@
 the caller's use case (an admin adding a product picture, the demo seed) commits once."""
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from store.extensions import db
@@ -53,6 +53,31 @@ def delete_picture(picture: Picture) -> None:
     db.session.delete(picture)
     db.session.flush()
     delete_unused_blobs()
+
+
+def picture_in_use(picture: Picture) -> bool:
+    """Whether any row outside media (a product image, a category, ...) still points at ``picture``.
+
+    Read from the schema's foreign keys, so an area that starts using pictures is covered without media having
+    to know it (media sits below the areas and imports none of them)."""
+    for table in db.metadata.sorted_tables:
+        if table.name == Rendition.__tablename__:
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table.name == Picture.__tablename__:
+                if db.session.execute(select(literal(1)).select_from(table)
+                                      .where(fk.parent == picture.id).limit(1)).first() is not None:
+                    return True
+    return False
+
+
+def delete_picture_if_unused(picture: Picture) -> bool:
+    """Delete ``picture`` (and the blobs only it used) when nothing points at it any more."""
+    db.session.flush()
+    if picture_in_use(picture):
+        return False
+    delete_picture(picture)
+    return True
 
 
 def delete_unused_blobs() -> int:

@@ -19,7 +19,7 @@ def _catalog(db):
     products = db.session.scalars(select(Product).order_by(Product.slug).options(
         selectinload(Product.variants), selectinload(Product.images)))
     return {
-        "categories": sorted((c.slug, c.name) for c in db.session.scalars(select(Category))),
+        "categories": sorted((c.slug, c.name, c.description, c.position) for c in db.session.scalars(select(Category))),
         "products": [(p.slug, p.name, p.kind, p.status, p.featured, p.summary, p.description_md, p.warnings,
                       p.category.slug if p.category else None, [(i.path, i.alt_text) for i in p.images[:1]],
                       sorted((v.sku, v.option_label, v.price_cents, v.compare_at_cents, v.on_hand, v.weight_grams,
@@ -40,6 +40,8 @@ def test_round_trip_of_the_demo_catalog_into_an_empty_store(app, db):
     demo.seed_all()
     before = _catalog(db)
     assert len(before["products"]) >= 10 and any(p[3] == "active" for p in before["products"])
+    # Categories travel whole: their descriptions and shop-front order too (not just slug and name).
+    assert all(c[2] for c in before["categories"]) and len({c[3] for c in before["categories"]}) > 1
     exported = transfer.export_csv()
     _empty_catalog(db)
     assert db.session.scalar(select(Product.id)) is None
@@ -129,3 +131,68 @@ def test_cli_dry_run_writes_nothing_then_imports(app, db, tmp_path):
     path.write_text(_one_product_csv(on_hand="-3"))
     result = runner.invoke(args=["import-catalog", str(path)])
     assert result.exit_code != 0 and "Line 3" in result.output
+
+
+def _rows_csv(rows: list[dict], columns=None) -> str:
+    import csv
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns or transfer.COLUMNS, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _row(**fields) -> dict:
+    base = {"product_slug": "new-roller", "name": "New Roller", "kind": "tool", "status": "draft",
+            "featured": "no", "category_slug": "rollers-x", "category_name": "Rollers X",
+            "category_description": "Rollers for legs and back.", "category_position": "3", "summary": "Rolls.",
+            "description_md": "A roller.", "warnings": "Stop if it hurts.", "image_path": "", "image_alt": "",
+            "sku": "NR-1", "option_label": "Standard", "price": "19.50", "compare_at": "", "on_hand": "4",
+            "weight_grams": "100", "low_stock_threshold": "", "variant_active": "yes"}
+    return base | fields
+
+
+def test_a_new_category_gets_its_description_and_position_from_the_file(app, db):
+    transfer.apply(_rows_csv([_row()]), actor_id=None)
+    category = db.session.scalar(select(Category).where(Category.slug == "rollers-x"))
+    assert (category.name, category.description, category.position) == ("Rollers X", "Rollers for legs and back.", 3)
+    assert [r.object_id for r in audit_rows(db, "category.create")] == [str(category.id)]
+
+
+def test_an_existing_category_takes_the_files_name_description_and_position(app, db):
+    db.session.add(Category(slug="rollers-x", name="Old name", description="Old words.", position=9))
+    db.session.commit()
+    plan = transfer.plan(_rows_csv([_row(category_position="")]))
+    # A blank position keeps the category's place; the preview names what changes.
+    assert plan.changed_categories == ["rollers-x (name, description)"] and plan.new_categories == []
+    transfer.apply(_rows_csv([_row(category_position="")]), actor_id=None)
+    db.session.expire_all()
+    category = db.session.scalar(select(Category).where(Category.slug == "rollers-x"))
+    assert (category.name, category.description, category.position) == ("Rollers X", "Rollers for legs and back.", 9)
+    changes = audit_rows(db, "category.update")[0].changes
+    assert changes["name"] == ["Old name", "Rollers X"] and "position" not in changes
+
+
+def test_rows_that_disagree_about_a_category_are_refused_with_both_lines(app, db):
+    rows = [_row(), _row(product_slug="other-roller", name="Other", sku="OR-1", category_description="Different.")]
+    try:
+        transfer.plan(_rows_csv(rows))
+    except transfer.CatalogImportRejected as exc:
+        assert exc.errors == ["Line 3: category rollers-x's category_description differ from line 2."]
+    else:
+        raise AssertionError("the disagreeing rows were accepted")
+    assert db.session.scalar(select(Category.id)) is None
+
+
+def test_a_file_without_the_category_detail_columns_still_imports(app, db):
+    old_columns = [c for c in transfer.COLUMNS if c not in transfer.OPTIONAL_COLUMNS]
+    transfer.apply(_rows_csv([_row()], columns=old_columns), actor_id=None)
+    category = db.session.scalar(select(Category).where(Category.slug == "rollers-x"))
+    assert category.description == "" and category.name == "Rollers X"
+    bad = _rows_csv([_row(category_slug="", category_name="", category_position="2")])
+    try:
+        transfer.plan(bad)
+    except transfer.CatalogImportRejected as exc:
+        assert "need a category_slug" in exc.errors[0]
+    else:
+        raise AssertionError("a position without a category was accepted")

@@ -1,8 +1,9 @@
 """Back-office categories and bulk product actions. Each function is one transaction, audited.
 
 Categories: create, rename/describe/order/hide (the slug changes only when edited explicitly, and the old one
-then redirects), delete only when empty (``catalog.services.ensure_category_deletable``). Pictures for
-categories are not part of this (yet).
+then redirects), delete only when empty (``catalog.services.ensure_category_deletable``); an optional picture per category
+(``set_category_picture`` / ``remove_category_picture``: checked and re-encoded by the same upload rules as
+product pictures, stored in ``store.media``; a replaced picture is deleted once nothing else shows it).
 
 Bulk actions (publish, archive, move to a category) on a list of product ids: one transaction; each product
 goes through the same rule as one at a time (``catalog.services.set_status``). A product the rule refuses is
@@ -17,10 +18,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from store.admin.audit import services as audit
+from store.admin.catalog import images as image_files
 from store.catalog import services as catalog
-from store.catalog.models import Category, CategorySlugRedirect, Product, ProductStatus
+from store.catalog.models import Category, CategoryPicture, CategorySlugRedirect, Product, ProductStatus
 from store.db import transaction
 from store.extensions import db
+from store.media import services as media
 from store.util import slugify
 
 CATEGORY_FIELDS = ("name", "slug", "description", "position", "hidden")
@@ -110,6 +113,50 @@ def update_category(category_id: int, data: CategoryData, *, actor_id: int | Non
     return category
 
 
+def set_category_picture(category_id: int, *, filename: str, mimetype: str, data: bytes, alt_text: str,
+                         max_bytes: int | None, actor_id: int | None) -> Category:
+    """Give a category a picture (replacing its old one). Raises ``ImageRejected`` with a message for the form."""
+    alt_text = (alt_text or "").strip()
+    if not alt_text:
+        raise image_files.ImageRejected("Describe the picture in the alt text (it is read aloud to blind shoppers).")
+    if db.session.get(Category, category_id) is None:
+        raise CategoryError("That category no longer exists.")
+    encoded = image_files.encode_upload(filename, mimetype, data, max_bytes)  # CPU work, before the write
+    with transaction():
+        category = db.session.get(Category, category_id)
+        if category is None:
+            raise CategoryError("That category no longer exists.")
+        old = category.picture
+        before = {"picture_id": old.id if old else None, "picture_alt": category.picture_alt}
+        picture = media.save_picture(encoded)
+        if category.picture_link is None:
+            category.picture_link = CategoryPicture(picture=picture, alt_text=alt_text[:300])
+        else:
+            category.picture_link.picture = picture
+            category.picture_link.alt_text = alt_text[:300]
+        db.session.flush()
+        audit.record(actor_id, "category.picture", category,
+                     audit.diff(before, {"picture_id": picture.id, "picture_alt": category.picture_alt}))
+        if old is not None and old.id != picture.id:
+            media.delete_picture_if_unused(old)
+    return category
+
+
+def remove_category_picture(category_id: int, *, actor_id: int | None) -> None:
+    with transaction():
+        category = db.session.get(Category, category_id)
+        if category is None:
+            raise CategoryError("That category no longer exists.")
+        old = category.picture
+        if old is None:
+            return
+        audit.record(actor_id, "category.picture", category,
+                     {"picture_id": [old.id, None], "picture_alt": [category.picture_alt, ""]})
+        category.picture_link = None
+        db.session.flush()
+        media.delete_picture_if_unused(old)
+
+
 def delete_category(category_id: int, *, actor_id: int | None) -> str:
     with transaction():
         category = db.session.get(Category, category_id)
@@ -120,8 +167,12 @@ def delete_category(category_id: int, *, actor_id: int | None) -> str:
         except catalog.CategoryInUse as exc:
             raise CategoryError(str(exc)) from exc
         name = category.name
+        picture = category.picture
         audit.record(actor_id, "category.delete", category, {"name": [name, None], "slug": [category.slug, None]})
         db.session.delete(category)
+        db.session.flush()
+        if picture is not None:
+            media.delete_picture_if_unused(picture)
     return name
 
 

@@ -1,14 +1,16 @@
 """Back office: categories and bulk product actions (routes on the admin blueprint)."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from store.admin import bp
 from store.admin.downloads import csv_download
 from store.admin.catalog import categories as service
 from store.admin.catalog import transfer
-from store.admin.catalog.forms import BulkForm, CatalogConfirmForm, CatalogUploadForm, CategoryForm, DeleteForm
+from store.admin.catalog.forms import (BulkForm, CatalogConfirmForm, CatalogUploadForm, CategoryForm, DeleteForm,
+                                      ImageForm)
+from store.admin.catalog.images import ImageRejected
 from store.admin.catalog.services import all_categories
 from store.catalog.models import Category
 from store.extensions import db
@@ -58,8 +60,50 @@ def category_edit(category_id: int):
                 return redirect(url_for("admin.category_edit", category_id=category_id))
         status = 400
         category = db.get_or_404(Category, category_id)
+    return _edit_page(category, form, status=status)
+
+
+def _edit_page(category: Category, form: CategoryForm, *, status: int = 200, picture_form: ImageForm | None = None):
     return render_template("admin/category_edit.html", form=form, category=category,
+                           picture_form=picture_form or ImageForm(formdata=None),
                            delete_form=DeleteForm(formdata=None)), status
+
+
+def _category_form(category: Category) -> CategoryForm:
+    form = CategoryForm(formdata=None, obj=category)
+    form.slug.data = category.slug
+    return form
+
+
+@bp.post("/categories/<int:category_id>/picture")
+def category_picture(category_id: int):
+    category = db.get_or_404(Category, category_id)
+    form = ImageForm()
+    if form.validate_on_submit():
+        upload = form.image.data
+        try:
+            service.set_category_picture(category.id, filename=upload.filename or "", mimetype=upload.mimetype or "",
+                                         data=upload.read(), alt_text=form.alt_text.data,
+                                         max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"),
+                                         actor_id=current_user.id)
+        except (ImageRejected, service.CategoryError) as exc:
+            db.session.rollback()
+            form.image.errors = list(form.image.errors) + [str(exc)]
+        else:
+            flash("Category picture saved.", "success")
+            return redirect(url_for("admin.category_edit", category_id=category_id) + "#picture")
+    category = db.get_or_404(Category, category_id)
+    return _edit_page(category, _category_form(category), status=400, picture_form=form)
+
+
+@bp.post("/categories/<int:category_id>/picture/delete")
+def category_picture_delete(category_id: int):
+    db.get_or_404(Category, category_id)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    service.remove_category_picture(category_id, actor_id=current_user.id)
+    flash("Category picture removed.", "success")
+    return redirect(url_for("admin.category_edit", category_id=category_id) + "#picture")
 
 
 @bp.post("/categories/<int:category_id>/delete")

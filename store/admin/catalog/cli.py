@@ -24,7 +24,10 @@ def import_catalog(csv_file, dry_run: bool) -> None:
         if row.action != "unchanged" or row.notes:
             detail = ", ".join(row.changes + row.notes)
             click.echo(f"line {row.line}: {row.action} {row.slug}" + (f" ({detail})" if detail else ""))
-    click.echo(f"{plan.created} to create, {plan.updated} to change, {len(plan.new_categories)} new categories.")
+    for change in plan.changed_categories:
+        click.echo(f"category {change}: changed")
+    click.echo(f"{plan.created} to create, {plan.updated} to change, {len(plan.new_categories)} new categories, "
+               f"{len(plan.changed_categories)} categories changed.")
     if dry_run:
         click.echo("Dry run: nothing was written.")
         return

@@ -324,9 +324,7 @@ def update_variant(variant_id: int, data: VariantData, *, actor_id: int | None) 
 
 def _delete_unused_pictures(pictures) -> None:
     for picture in pictures:
-        used = db.session.scalar(select(exists().where(ProductImage.picture_id == picture.id)))
-        if not used:
-            media.delete_picture(picture)
+        media.delete_picture_if_unused(picture)   # a category may show the same picture
 
 
 def add_image(product_id: int, *, filename: str, mimetype: str, data: bytes, alt_text: str,

@@ -4,13 +4,17 @@ Format (UTF-8, header row, one row per VARIANT; the product's fields are repeate
 agree; rows of one product need not be adjacent):
 
   product_slug, name, kind (tool|oil|accessory), status (draft|active|archived), featured (yes|no),
-  category_slug, category_name, summary, description_md, warnings (one per line inside the cell),
+  category_slug, category_name, category_description, category_position (blank: after the others),
+  summary, description_md, warnings (one per line inside the cell),
   image_path, image_alt (the first picture, by path; used only when a product is created),
   sku, option_label, price, compare_at (blank: none), on_hand, weight_grams,
   low_stock_threshold (blank: store default), variant_active (yes|no)
 
 Import: products are matched by slug and variants by SKU; what exists is updated, the rest created; variants
-and products missing from the file are left as they are. Categories are matched by slug and created when new.
+and products missing from the file are left as they are. Categories are matched by slug and created when new;
+an existing category takes the file's name, description and position (a blank position keeps its place). Every
+row of one category must give it the same name, description and position. Files written before the two
+category_description / category_position columns existed still import (the columns may be left out).
 Stock is set to ``on_hand`` through the ledger (opening stock for a new variant, a count correction otherwise).
 Line numbers are spreadsheet row numbers (the header is line 1; a row whose cell holds several lines of text
 counts once). A product marked active goes through ``catalog.services.set_status``: one without warnings (or without a
@@ -38,11 +42,13 @@ from store.inventory import services as inventory
 from store.inventory.models import MovementKind
 from store.money import MoneyError, cents_to_decimal_string, parse_money
 
-COLUMNS = ["product_slug", "name", "kind", "status", "featured", "category_slug", "category_name", "summary",
-           "description_md", "warnings", "image_path", "image_alt", "sku", "option_label", "price", "compare_at",
+COLUMNS = ["product_slug", "name", "kind", "status", "featured", "category_slug", "category_name",
+           "category_description", "category_position", "summary", "description_md", "warnings", "image_path", "image_alt", "sku", "option_label", "price", "compare_at",
            "on_hand", "weight_grams", "low_stock_threshold", "variant_active"]
-PRODUCT_COLUMNS = ["name", "kind", "status", "featured", "category_slug", "category_name", "summary",
-                   "description_md", "warnings", "image_path", "image_alt"]
+PRODUCT_COLUMNS = ["name", "kind", "status", "featured", "category_slug", "category_name", "category_description",
+                   "category_position", "summary", "description_md", "warnings", "image_path", "image_alt"]
+OPTIONAL_COLUMNS = {"category_description", "category_position"}
+CATEGORY_FIELDS = ("category_name", "category_description", "category_position")
 MAX_ROWS = 20_000
 _IMAGE_PATH = re.compile(r"^(img|media)/[A-Za-z0-9._/-]{1,280}$")
 _SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -71,7 +77,7 @@ def export_csv() -> str:
         for v in p.variants:
             writer.writerow([
                 p.slug, p.name, p.kind, p.status, _yes(p.featured), c.slug if c else "", c.name if c else "",
-                p.summary, p.description_md, p.warnings, image.path if image else "", image.alt_text if image else "",
+                c.description if c else "", c.position if c else "", p.summary, p.description_md, p.warnings, image.path if image else "", image.alt_text if image else "",
                 v.sku, v.option_label, cents_to_decimal_string(v.price_cents, currency),
                 "" if v.compare_at_cents is None else cents_to_decimal_string(v.compare_at_cents, currency),
                 v.on_hand, v.weight_grams, "" if v.low_stock_threshold is None else v.low_stock_threshold,
@@ -107,6 +113,7 @@ class ProductRow:
 class Plan:
     products: list[ProductRow]
     new_categories: list[str]
+    changed_categories: list[str] = field(default_factory=list)   # "slug (name, description)" for the preview
 
     @property
     def created(self) -> int:
@@ -165,12 +172,13 @@ def parse(data: bytes | str) -> list[ProductRow]:
     if "\x00" in data:
         raise CatalogImportRejected(["The file contains NUL bytes: it is not a CSV text file."])
     reader = csv.DictReader(io.StringIO(data))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or []) and c not in OPTIONAL_COLUMNS]
     if missing:
         raise CatalogImportRejected([f"Line 1: missing column(s): {', '.join(missing)}."])
     errors: list[str] = []
     products: dict[str, ProductRow] = {}
     skus: dict[str, int] = {}
+    category_rows: dict[str, tuple[int, dict]] = {}
     try:
         line = 1
         for line, row in enumerate(reader, start=2):
@@ -180,7 +188,7 @@ def parse(data: bytes | str) -> list[ProductRow]:
             if None in row:
                 errors.append(f"Line {line}: more cells than columns.")
                 continue
-            row = {k: (v or "") for k, v in row.items()}
+            row = {c: "" for c in OPTIONAL_COLUMNS} | {k: (v or "") for k, v in row.items()}
             if not any(v.strip() for v in row.values()):
                 continue
             try:
@@ -195,8 +203,12 @@ def parse(data: bytes | str) -> list[ProductRow]:
                 category_slug = row["category_slug"].strip()
                 if category_slug:
                     _slug(category_slug, "category_slug")
-                    if not row["category_name"].strip():
-                        raise ValueError("category_name is required with a category_slug")
+                    if not row["category_name"].strip() or len(row["category_name"].strip()) > 120:
+                        raise ValueError("category_name is required with a category_slug (at most 120 characters)")
+                    if len(row["category_description"]) > 5_000:
+                        raise ValueError("category_description is longer than 5,000 characters")
+                elif row["category_description"].strip() or row["category_position"].strip():
+                    raise ValueError("category_description and category_position need a category_slug")
                 if len(row["summary"]) > 300:
                     raise ValueError("summary is longer than 300 characters")
                 image_path = row["image_path"].strip()
@@ -204,8 +216,11 @@ def parse(data: bytes | str) -> list[ProductRow]:
                     raise ValueError("image_path must be a picture path such as img/products/x.svg or media/<id>.webp")
                 if bool(image_path) != bool(row["image_alt"].strip()):
                     raise ValueError("image_path and image_alt go together (alt text is required)")
-                fields = {c: row[c].strip() if c not in ("description_md", "warnings") else row[c]
-                          for c in PRODUCT_COLUMNS}
+                fields = {c: row[c].strip() if c not in ("description_md", "warnings", "category_description")
+                          else row[c] for c in PRODUCT_COLUMNS}
+                fields["category_description"] = fields["category_description"].replace("\r\n", "\n").strip()
+                fields["category_position"] = _int(row["category_position"], "category_position",
+                                                   minimum=-10_000, maximum=10_000, blank=None)
                 fields["warnings"] = fields["warnings"].replace("\r\n", "\n")
                 fields["description_md"] = fields["description_md"].replace("\r\n", "\n")
                 fields["featured"] = _bool(row["featured"], "featured", False)
@@ -232,6 +247,12 @@ def parse(data: bytes | str) -> list[ProductRow]:
                 elif product.fields != fields:
                     differing = [c for c in PRODUCT_COLUMNS if product.fields[c] != fields[c]]
                     raise ValueError(f"product {slug}'s {', '.join(differing)} differ from line {product.line}")
+                if category_slug:
+                    first = category_rows.setdefault(category_slug, (line, fields))
+                    differing = [c for c in CATEGORY_FIELDS if first[1][c] != fields[c]]
+                    if differing:
+                        raise ValueError(f"category {category_slug}'s {', '.join(differing)} differ from line "
+                                         f"{first[0]}")
             except ValueError as exc:
                 errors.append(f"Line {line}: {exc}.")
                 continue
@@ -255,8 +276,10 @@ def plan(data: bytes | str) -> Plan:
         .options(selectinload(Product.variants), joinedload(Product.category)))}
     sku_owner = dict(db.session.execute(select(Variant.sku, Variant.product_id).where(
         Variant.sku.in_([v.sku for r in rows for v in r.variants]))).all())
-    categories = set(db.session.scalars(select(Category.slug)))
+    existing_categories = {c.slug: c for c in db.session.scalars(select(Category))}
+    categories = set(existing_categories)
     new_categories = []
+    changed_categories = {}
     for r in rows:
         product = existing.get(r.slug)
         for v in r.variants:
@@ -266,6 +289,10 @@ def plan(data: bytes | str) -> Plan:
         cat = r.fields["category_slug"]
         if cat and cat not in categories and cat not in new_categories:
             new_categories.append(cat)
+        elif cat in existing_categories and cat not in changed_categories:
+            changes = _category_changes(existing_categories[cat], r.fields)
+            if changes:
+                changed_categories[cat] = f"{cat} ({', '.join(changes)})"
         if r.fields["status"] == "active" and not any(line.strip() for line in r.fields["warnings"].splitlines()):
             r.notes.append("no safety warnings: it stays a draft")
         if product is None:
@@ -289,7 +316,18 @@ def plan(data: bytes | str) -> Plan:
         r.action = "update" if r.changes else "unchanged"
     if errors:
         raise CatalogImportRejected(errors)
-    return Plan(products=rows, new_categories=new_categories)
+    return Plan(products=rows, new_categories=new_categories, changed_categories=list(changed_categories.values()))
+
+
+def _category_changes(category: Category, fields: dict) -> list[str]:
+    changes = []
+    if category.name != fields["category_name"][:120]:
+        changes.append("name")
+    if category.description != fields["category_description"]:
+        changes.append("description")
+    if fields["category_position"] is not None and category.position != fields["category_position"]:
+        changes.append("position")
+    return changes
 
 
 def apply(data: bytes | str, *, actor_id: int | None, source: str = "CSV import",
@@ -299,12 +337,33 @@ def apply(data: bytes | str, *, actor_id: int | None, source: str = "CSV import"
         result = plan(data)
         rows_by_slug = {}
         categories = {c.slug: c for c in db.session.scalars(select(Category))}
+        seen = set()
         for r in result.products:
-            cat_slug = r.fields["category_slug"]
-            if cat_slug and cat_slug not in categories:
-                categories[cat_slug] = Category(slug=cat_slug, name=r.fields["category_name"][:120],
-                                                position=len(categories))
-                db.session.add(categories[cat_slug])
+            f = r.fields
+            cat_slug = f["category_slug"]
+            if not cat_slug or cat_slug in seen:
+                continue
+            seen.add(cat_slug)
+            category = categories.get(cat_slug)
+            if category is None:
+                position = f["category_position"]
+                category = categories[cat_slug] = Category(
+                    slug=cat_slug, name=f["category_name"][:120], description=f["category_description"],
+                    position=len(categories) if position is None else position)
+                db.session.add(category)
+                db.session.flush()
+                audit.record(actor_id, "category.create", category,
+                             {k: [None, getattr(category, k)] for k in ("name", "slug", "description", "position")},
+                             reason=source)
+            elif _category_changes(category, f):
+                before = audit.snapshot(category, ("name", "description", "position"))
+                category.name, category.description = f["category_name"][:120], f["category_description"]
+                if f["category_position"] is not None:
+                    category.position = f["category_position"]
+                db.session.flush()
+                audit.record(actor_id, "category.update", category,
+                             audit.diff(before, audit.snapshot(category, ("name", "description", "position"))),
+                             reason=source)
         db.session.flush()
         for r in result.products:
             _apply_product(r, categories, actor_id, source)

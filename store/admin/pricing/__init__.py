@@ -1,0 +1,1 @@
+"""Back office: discount codes (owner only), shipping zones and methods, tax rates."""

@@ -1,0 +1,1 @@
+"""Pricing: the one place money adds up (lines, discounts, shipping, tax, totals). ``engine.py`` is pure."""
