@@ -5,7 +5,7 @@ import logging
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from store.accounts.emails import queue_email
@@ -117,3 +117,58 @@ def expire_due_orders(now=None) -> int:
     """The expiry job's work (lifecycle.expire_due_orders), kept here for the CLI and older callers."""
     from store.orders.lifecycle import expire_due_orders as run
     return run(now)
+
+
+# ------------------------------------------------------------------ guest orders joining an account
+
+CLAIM_SALT = "kneadwell.claim-guest-orders.v1"
+CLAIM_MAX_AGE = 2 * 24 * 3600
+
+
+class ClaimLinkInvalid(LookupError):
+    """The link is not genuine, has expired, or belongs to another account or email."""
+
+
+def _claim_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CLAIM_SALT)
+
+
+def guest_orders_for_email(email: str) -> list[Order]:
+    """Orders placed as a guest with this email (no account attached)."""
+    return list(db.session.scalars(select(Order).where(Order.user_id.is_(None),
+                                                       func.lower(Order.email) == (email or "").strip().lower())
+                                   .order_by(Order.placed_at)))
+
+
+def send_claim_link(user_id: int, email: str, claim_url_for) -> int:
+    """Email a signed link to ``email`` that attaches its guest orders to the account: following it proves the
+    customer reads that mailbox. Returns how many guest orders it would attach (0: nothing is sent)."""
+    count = len(guest_orders_for_email(email))
+    db.session.rollback()
+    if count:
+        token = _claim_serializer().dumps({"u": user_id, "e": email.strip().lower()})
+        queue_email(email, f"Add your earlier {current_app.config['STORE_NAME']} orders to your account",
+                    "orders_claim", claim_url=claim_url_for(token), count=count,
+                    store_name=current_app.config["STORE_NAME"])
+    return count
+
+
+def claim_guest_orders(token: str, user_id: int, email: str) -> list[str]:
+    """Attach the guest orders of the email in the signed link to the signed-in account. The link must be for
+    this account and its current email. Returns the order numbers attached (none the second time)."""
+    try:
+        data = _claim_serializer().loads(token, max_age=CLAIM_MAX_AGE)
+    except (BadSignature, SignatureExpired):
+        raise ClaimLinkInvalid(token) from None
+    email = (email or "").strip().lower()
+    if not isinstance(data, dict) or data.get("u") != user_id or data.get("e") != email:
+        raise ClaimLinkInvalid(token)
+    from store.db import transaction
+    from store.orders.states import note_event
+    with transaction(write=True):
+        orders = [o for o in guest_orders_for_email(email) if lock_order(o.id) is not None and o.user_id is None]
+        for order in orders:
+            order.user_id = user_id
+            note_event(order, email, "Guest order added to the customer's account (email confirmed by link)")
+        numbers = [o.number for o in orders]
+    return numbers
