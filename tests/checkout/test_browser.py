@@ -113,3 +113,39 @@ def test_decline_then_cancel(app, page, shop, smtp_server, outbox_worker, screen
         assert _db.session.get(Variant, shop.roller).reserved == 0
     outbox_worker.drain()
     assert smtp_server.messages == []
+
+
+def test_going_back_and_checking_out_again_resumes_the_same_order(app, page, shop, screenshot_dir, check_a11y):
+    """Issue 17: the shopper leaves the payment page, goes back to her cart, adds one more and checks out again:
+    one order (the same number), holding exactly what the cart holds; the cart says an order awaits payment."""
+    _add_to_cart(page, shop.roller_slug)
+    page.goto("/checkout")
+    page.get_by_label("Email for your receipt").fill("guest@example.com")
+    _fill_address(page)
+    page.get_by_label("I have read the safety information for these products").check()
+    page.get_by_role("button", name="Place order and pay").click()
+    page.wait_for_url(re.compile(r".*/checkout/demo-pay/KW-.*"))
+    number = re.search(r"(KW-[A-Z0-9-]+)", page.url).group(1)
+
+    page.goto("/cart")
+    banner = page.locator("[data-awaiting-order]")
+    assert "You have an order awaiting payment" in banner.inner_text() and number in banner.inner_text()
+    check_a11y(page, "cart with an order awaiting payment")
+    page.screenshot(path=str(screenshot_dir / "cart-awaiting-payment.png"), full_page=True)
+    _add_to_cart(page, shop.oil_slug, "OIL-50")
+    page.goto("/checkout")
+    page.get_by_label("Email for your receipt").fill("guest@example.com")
+    _fill_address(page)
+    page.get_by_label("I have read the safety information for these products").check()
+    page.get_by_role("button", name="Place order and pay").click()
+    page.wait_for_url(re.compile(r".*/checkout/demo-pay/KW-.*"))
+    assert number in page.url
+    with app.app_context():
+        [order] = _db.session.scalars(select(Order)).all()
+        assert sorted((l.sku, l.quantity) for l in order.lines) == [("OIL-50", 1), ("ROLL-1", 1)]
+        assert _db.session.get(Variant, shop.roller).reserved == 1
+        assert _db.session.get(Variant, shop.oil_small).reserved == 1
+    page.get_by_role("button", name=re.compile("Pay")).first.click()
+    page.wait_for_url(f"**/checkout/complete/{number}")
+    page.goto("/cart")
+    assert page.locator("[data-awaiting-order]").count() == 0
