@@ -240,3 +240,22 @@ def test_changing_the_cart_expires_the_open_session_before_the_order_is_updated(
     stored = db.session.get(Order, order.id)
     assert stored.stripe_session_id is None and [l.quantity for l in stored.lines] == [2]
     assert db.session.get(Variant, shop.roller).reserved == 2
+
+
+def test_pressing_pay_again_on_the_pay_page_redirects_to_the_open_session(app, client, shop, stripe_http):
+    """Through the views: checkout creates the session; "Pay" on /checkout/pay/<number> retrieves it and sends the
+    shopper to the same URL, with no second create call."""
+    from tests.checkout.test_checkout_views import _add, _form
+    _add(client, shop.roller, 1)
+    body = {"id": "cs_test_view", "object": "checkout.session", "status": "open", "payment_status": "unpaid",
+            "url": "https://checkout.stripe.com/c/pay/cs_test_view", "expires_at": int(time.time()) + 1900}
+    stripe_http.queue(200, body)
+    placed = client.post("/checkout", data=_form(app))
+    assert placed.status_code == 303 and placed.headers["Location"] == body["url"]
+    with app.app_context():
+        number = db.session.scalars(db.select(Order.number)).one()
+    stripe_http.queue(200, body)
+    again = client.post(f"/checkout/pay/{number}")
+    assert again.status_code == 303 and again.headers["Location"] == body["url"]
+    assert len(_creates(stripe_http)) == 1
+    assert [r["method"] for r in stripe_http.requests] == ["POST", "GET"]

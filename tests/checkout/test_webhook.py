@@ -186,3 +186,31 @@ def test_webhook_is_csrf_exempt_but_other_posts_are_not(app, client, order):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert _reload(order.id).payment_status == "paid"
+
+
+def test_signed_payment_after_expiry_with_stock_gone_refunds_through_stripe(client, db, shop, stripe_http,
+                                                                           smtp_server, outbox_worker):
+    """Issue 17, paid too late, through a signed webhook: the refund goes to Stripe after the webhook's transaction
+    committed (actor webhook:stripe), the apology replaces the confirmation, and a replay changes nothing."""
+    from datetime import timedelta
+    from store.orders.lifecycle import expire_due_orders
+    from store.util import utcnow
+    late = attach_session(place([(shop.oil_large, 2)]))
+    db.session.get(Order, late.id).expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert expire_due_orders() == 1
+    place([(shop.oil_large, 2)], email="quicker@example.com")
+    stripe_http.queue(200, {"id": "re_late_9", "object": "refund", "amount": late.total_cents,
+                            "status": "succeeded", "payment_intent": "pi_test_1"})
+    evt = event("checkout.session.completed", session_object(late), event_id="evt_late_1")
+    response = post_event(client, evt)
+    assert response.status_code == 200 and response.json["outcome"] == "paid_refunded"
+    stored = _reload(late.id)
+    assert stored.payment_status == "refunded" and stored.refunds[0].provider_refund_id == "re_late_9"
+    assert stored.refunds[0].actor == "webhook:stripe"
+    assert post_event(client, evt).json["outcome"] == "duplicate"
+    assert len([r for r in stripe_http.requests if r["path"] == "/v1/refunds"]) == 1
+    outbox_worker.drain()
+    assert [m["Subject"] for m in smtp_server.to("buyer@example.com")] == [
+        f"Your order {late.number}: we are sorry, we are refunding you"]
+    assert ledger_totals(shop.oil_large) == (2, 2)
