@@ -127,3 +127,20 @@ def test_ten_concurrent_identical_submissions_from_one_session_leave_one_order(a
     with app.app_context():
         assert db.session.scalar(select(func.count(Order.id))) == 1
     assert _reserved(app, shop.oil_small) == 2
+
+
+def test_a_cap_on_open_orders_per_visitor(app, db, shop):
+    """The same visitor (account, or hashed guest token) may hold at most MAX_OPEN_ORDERS_PER_VISITOR unpaid
+    orders, whatever email each one gives."""
+    import pytest
+    from store.checkout.services import TooManyOpenOrders, visitor_key
+    from tests.factories import place_order as place
+    visitor = visitor_key(None, "guest-token-1")
+    assert visitor.startswith("guest:") and "guest-token-1" not in visitor
+    place([(shop.roller, 1)], email="a@example.com", visitor=visitor)
+    place([(shop.roller, 1)], email="b@example.com", visitor=visitor)
+    with pytest.raises(TooManyOpenOrders):
+        place([(shop.roller, 1)], email="c@example.com", visitor=visitor)
+    place([(shop.roller, 1)], email="c@example.com", visitor=visitor_key(None, "someone-else"))
+    assert db.session.scalar(select(func.count(Order.id))) == 3
+    assert _reserved(app, shop.roller) == 3
