@@ -125,7 +125,7 @@ def checkout():
     from store.cart.session import current_cart, guest_token, remember_count
 
     cart = current_cart()
-    summary = cart_services.summarize(cart)
+    summary = cart_services.summarize(cart, _held(cart))
     remember_count(summary.item_count)
     if not summary.lines:
         flash("Your cart is empty. Add something before checking out.", "info")
@@ -144,8 +144,7 @@ def checkout():
     if form.validate_on_submit():
         # Stock held by this cart's own order awaiting payment counts as the shopper's: place_order releases
         # it and reserves again in one transaction (OutOfStock, naming the item, when it truly is short).
-        resuming = cart is not None and services.open_order_for_cart(cart.id) is not None
-        if summary.has_problems and not (resuming and all(view.purchasable for view in summary.lines)):
+        if summary.has_problems:
             flash(_problems_message(summary), "error")
             return redirect(url_for("cart.view_cart"))
         if _payment_mode() is None:
@@ -289,6 +288,24 @@ def stripe_webhook():
         # Nothing was recorded; a non-2xx answer makes Stripe deliver the event again.
         return {"received": False, "outcome": outcome}, 409
     return {"received": True, "outcome": outcome}, 200
+
+
+def _held(cart) -> dict[int, int]:
+    """Units the cart's own order awaiting payment reserves: the shopper's, not "gone" (one small query)."""
+    if cart is None:
+        return {}
+    from sqlalchemy import func, select
+    from store.orders.models import Order, OrderLine
+    rows = db.session.execute(
+        select(OrderLine.variant_id, func.sum(OrderLine.quantity)).join(Order)
+        .where(Order.cart_id == cart.id, Order.payment_status == PaymentStatus.PENDING.value,
+               OrderLine.variant_id.is_not(None)).group_by(OrderLine.variant_id)).all()
+    return {variant_id: int(quantity) for variant_id, quantity in rows}
+
+
+@bp.record_once
+def _provide_cart_holds(state) -> None:
+    state.app.extensions["cart_holds"] = _held
 
 
 @bp.app_template_global()

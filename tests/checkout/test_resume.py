@@ -144,3 +144,17 @@ def test_a_cap_on_open_orders_per_visitor(app, db, shop):
     place([(shop.roller, 1)], email="c@example.com", visitor=visitor_key(None, "someone-else"))
     assert db.session.scalar(select(func.count(Order.id))) == 3
     assert _reserved(app, shop.roller) == 3
+
+
+def test_her_own_order_awaiting_payment_does_not_make_her_item_look_sold_out(app, client, shop):
+    """Bug: going back and trying again, the shopper was told her own item was sold out."""
+    _add(client, shop.oil_large, 2)  # the last two
+    _number(client.post("/checkout", data=_form(app)))
+    cart = client.get("/cart").get_data(as_text=True)
+    assert "out of stock" not in cart and "left" not in cart.split("<main")[1].split("</main>")[0]
+    assert "Only" not in client.get("/checkout").get_data(as_text=True).split("<main")[1]
+    assert client.post("/checkout", data=_form(app)).status_code == 302
+    # Another shopper sees them as gone.
+    other = app.test_client()
+    refused = other.post("/cart/add", data={"variant_id": shop.oil_large, "quantity": 1}, follow_redirects=True)
+    assert "out of stock" in refused.get_data(as_text=True)
