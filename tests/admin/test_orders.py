@@ -249,3 +249,26 @@ def test_orders_that_are_not_shipped_cannot_be_marked_delivered(app, db, admin_c
         assert order.payment_status == state and order.fulfilment_status == "unfulfilled" and len(order.events) == events
     assert audit_rows(db, "order.deliver") == []
     assert admin_client.post("/admin/orders/999999/deliver", follow_redirects=True).status_code == 404
+
+
+def test_items_that_came_back_go_back_in_stock_and_all_of_them_mark_the_order_returned(app, db, admin_client, shop):
+    order_id = _paid(app, shop.roller, qty=2)
+    admin_client.post(f"/admin/orders/{order_id}/ship", data={"carrier": "Parcel Post", "tracking_number": "PP9"})
+    admin_client.post(f"/admin/orders/{order_id}/deliver")
+    line_id = _order(db, order_id).lines[0].id
+    assert 'data-action="restock"' in admin_client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
+    bad = admin_client.post(f"/admin/orders/{order_id}/restock", data={f"return-{line_id}": "3"})
+    assert bad.status_code == 400 and "from 0 to 2" in bad.get_data(as_text=True)
+    assert admin_client.post(f"/admin/orders/{order_id}/restock", data={f"return-{line_id}": "x"}).status_code == 400
+    assert admin_client.post(f"/admin/orders/{order_id}/restock", data={f"return-{line_id}": "1"}).status_code == 302
+    order = _order(db, order_id)
+    assert order.fulfilment_status == "delivered" and order.lines[0].restocked_quantity == 1
+    assert db.session.get(Variant, shop.roller).on_hand == 9
+    admin_client.post(f"/admin/orders/{order_id}/restock", data={f"return-{line_id}": "1"})
+    order = _order(db, order_id)
+    assert order.fulfilment_status == "returned" and db.session.get(Variant, shop.roller).on_hand == 10
+    assert inventory.ledger_totals(shop.roller) == (10, 0)
+    assert [r.changes["restocked"] for r in audit_rows(db, "order.restock")] == [[None, {str(line_id): 1}]] * 2
+    # Nothing is left to put back.
+    again = admin_client.post(f"/admin/orders/{order_id}/restock", data={f"return-{line_id}": "1"})
+    assert again.status_code == 400 and "at most 0" in again.get_data(as_text=True)
