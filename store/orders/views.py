@@ -22,7 +22,7 @@ def order_list():
     return render_template("orders/list.html", pagination=pagination, guest_count=guest_count)
 
 
-@bp.post("/account/orders/claim")
+@bp.post("/account/claim-orders")
 @login_required
 @limiter.limit(lambda: current_app.config.get("ORDER_LINK_RATE_LIMIT", "5 per hour"))
 def claim_request():
@@ -39,7 +39,7 @@ def claim_request():
     return redirect(url_for("orders.order_list"), code=303)
 
 
-@bp.route("/account/orders/claim/<token>", methods=["GET", "POST"])
+@bp.route("/account/claim-orders/<token>", methods=["GET", "POST"])
 @login_required
 def claim(token: str):
     """The emailed link: confirm, then attach (a POST, so following the link alone changes nothing)."""

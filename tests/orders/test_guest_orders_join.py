@@ -13,7 +13,7 @@ from tests.factories import place_order as place
 def _claim_link(app):
     with app.app_context():
         row = _db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "orders_claim")).one()
-        return row.recipient, re.search(r"http://localhost(/account/orders/claim/\S+)", row.body_text).group(1)
+        return row.recipient, re.search(r"http://localhost(/account/claim-orders/\S+)", row.body_text).group(1)
 
 
 def test_guest_orders_join_the_account_after_the_emailed_link(app, client, shop, make_user, login_as):
@@ -25,7 +25,7 @@ def test_guest_orders_join_the_account_after_the_emailed_link(app, client, shop,
     login_as(client, user)
     listing = client.get("/account/orders").get_data(as_text=True)
     assert 'data-guest-orders="2"' in listing and first not in listing
-    assert client.post("/account/orders/claim").status_code == 303
+    assert client.post("/account/claim-orders").status_code == 303
     recipient, path = _claim_link(app)
     assert recipient == "later@example.com"
     # Following the link shows a confirmation; only the POST attaches.
@@ -46,7 +46,7 @@ def test_the_link_works_only_for_its_account_and_is_tamper_proof(app, client, sh
         number = place([(shop.roller, 1)], email="later@example.com").number
     owner, intruder = make_user("later@example.com"), make_user("intruder@example.com")
     login_as(client, owner)
-    client.post("/account/orders/claim")
+    client.post("/account/claim-orders")
     _, path = _claim_link(app)
     other = app.test_client()
     login_as(other, intruder)
@@ -60,6 +60,6 @@ def test_the_link_works_only_for_its_account_and_is_tamper_proof(app, client, sh
 def test_no_guest_orders_sends_nothing(app, client, shop, make_user, login_as):
     login_as(client, make_user("fresh@example.com"))
     assert "data-guest-orders" not in client.get("/account/orders").get_data(as_text=True)
-    client.post("/account/orders/claim")
+    client.post("/account/claim-orders")
     with app.app_context():
         assert _db.session.scalar(select(OutboxMessage.id)) is None
