@@ -28,6 +28,7 @@ from store.guides import bp as guides_bp
 from store.guides import views as guides_views
 from store.media import views as media_views
 from store.orders import bp as orders_bp
+from store.safety import bp as safety_bp
 from store.safety import template_globals as safety_globals
 from store.seo import bp as seo_bp
 from store.util import DB_INT_MAX
@@ -181,7 +182,7 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for bp in (catalog_bp, seo_bp, guides_bp, accounts_bp, cart_bp, checkout_bp, orders_bp, admin_bp):
+    for bp in (catalog_bp, seo_bp, safety_bp, guides_bp, accounts_bp, cart_bp, checkout_bp, orders_bp, admin_bp):
         app.register_blueprint(bp)
     health.register(app)          # /healthz, /readyz and their pluggable checks (database, Redis)
 

@@ -4,7 +4,8 @@ from store.accounts.auth_models import RecoveryCode, TwoFactor, UserSession  # n
 from store.admin.audit.models import AuditLog  # noqa: F401
 from store.cart.models import Cart, CartLine  # noqa: F401
 from store.catalog.models import (  # noqa: F401
-    Category, CategoryPicture, CategorySlugRedirect, Product, ProductImage, ProductKind, ProductStatus, Variant,
+    Allergen, AllergenSource, Category, CategoryPicture, CategorySlugRedirect, Product, ProductImage,
+    ProductIngredient, ProductKind, ProductStatus, ProductWarningVersion, Variant,
 )
 from store.guides.models import (  # noqa: F401
     Guide, GuideFAQ, GuideProduct, GuideReference, GuideStatus, GuideStep, Tag,
@@ -15,6 +16,8 @@ from store.orders.models import Order, OrderEvent, OrderLine, Refund, RefundLine
 from store.pricing.models import (  # noqa: F401
     DiscountCode, DiscountRedemption, ShippingMethod, ShippingZone, ShippingZoneCountry, TaxRate,
 )
-from store.safety.models import Disclaimer, DisclaimerKind  # noqa: F401
+from store.safety.models import (  # noqa: F401
+    ClaimOverride, ClaimTerm, Disclaimer, DisclaimerKind, ProblemReport,
+)
 from store.search.models import SearchEntry  # noqa: F401
 from store.outbox.models import OutboxMessage  # noqa: F401

@@ -108,6 +108,9 @@ class OrderLine(db.Model):
     line_total_cents: Mapped[int] = mapped_column()
     refunded_quantity: Mapped[int] = mapped_column(default=0, server_default="0")   # units refunded
     restocked_quantity: Mapped[int] = mapped_column(default=0, server_default="0")  # units put back on the shelf
+    # The product's warnings as the buyer saw them (safety.services.warnings_snapshot); None on older lines.
+    warnings_version: Mapped[int | None] = mapped_column(default=None)
+    warnings_text: Mapped[str | None] = mapped_column(Text, default=None)
 
     order: Mapped[Order] = relationship(back_populates="lines")
 
