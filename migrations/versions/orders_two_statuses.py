@@ -7,13 +7,13 @@ expired -> expired, refunded and partially_refunded keep their payment status an
 their history (shipped_at, a "delivered" event) says so. Order events get their machine and the new names.
 
 Revision ID: orders_1
-Revises: claims_1
+Revises: pages_2
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "orders_1"
-down_revision = "claims_1"
+down_revision = "pages_2"
 branch_labels = None
 depends_on = None
 
