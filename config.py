@@ -77,6 +77,11 @@ class Config:
     SHIPPING_FLAT_CENTS = _int("SHIPPING_FLAT_CENTS", 595)
     FREE_SHIPPING_THRESHOLD_CENTS = _int("FREE_SHIPPING_THRESHOLD_CENTS", 7500)
     RESERVATION_MINUTES = _int("RESERVATION_MINUTES", 30)
+    # Open (unpaid) orders one visitor (account, or guest browser) and one email address may hold at once; and
+    # how often the checkout form may be submitted (per client address).
+    MAX_OPEN_ORDERS_PER_VISITOR = _int("MAX_OPEN_ORDERS_PER_VISITOR", 2)
+    MAX_OPEN_ORDERS_PER_EMAIL = _int("MAX_OPEN_ORDERS_PER_EMAIL", 3)
+    CHECKOUT_RATE_LIMIT = os.environ.get("CHECKOUT_RATE_LIMIT", "20 per hour")
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")

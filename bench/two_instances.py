@@ -154,10 +154,10 @@ def report(url: str, units: int) -> dict:
             ledger = conn.execute(text(
                 "SELECT COALESCE(SUM(on_hand_delta), 0), COALESCE(SUM(reserved_delta), 0) FROM stock_movements "
                 "WHERE variant_id = :v"), {"v": row.id}).one()
-            orders = conn.execute(text("SELECT state, COUNT(*) FROM orders GROUP BY state")).all()
+            orders = conn.execute(text("SELECT payment_status, COUNT(*) FROM orders GROUP BY payment_status")).all()
             sold = conn.execute(text(
                 "SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id "
-                "WHERE o.state IN ('paid', 'shipped', 'delivered')")).scalar()
+                "WHERE o.payment_status IN ('paid', 'partially_refunded', 'refunded')")).scalar()
     finally:
         engine.dispose()
     return {"on_hand": row.on_hand, "reserved": row.reserved, "ledger": tuple(ledger), "orders": dict(orders),

@@ -133,11 +133,11 @@ def pay_order(order: Order, actor: str = "test"):
     return checkout.fulfil_order(order.id, checkout.PaymentData.demo(order), actor=actor)
 
 
-def make_order(state: str = "pending_payment", *, number: str | None = None, email: str = "a@example.com",
-               total_cents: int = 100, **fields) -> Order:
+def make_order(payment_status: str = "pending", fulfilment_status: str = "unfulfilled", *, number: str | None = None,
+               email: str = "a@example.com", total_cents: int = 100, **fields) -> Order:
     """A bare order row without lines or stock (for state-machine tests)."""
-    order = Order(number=number or f"KW-TEST-{next(_seq):04d}", email=email, state=state, total_cents=total_cents,
-                  **fields)
+    order = Order(number=number or f"KW-TEST-{next(_seq):04d}", email=email, payment_status=payment_status,
+                  fulfilment_status=fulfilment_status, total_cents=total_cents, **fields)
     db.session.add(order)
     db.session.flush()
     return order

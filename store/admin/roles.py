@@ -108,6 +108,7 @@ ENDPOINT_ROLES: dict[str, Need] = {
     "admin.order_cancel": action(STAFF, "Cancelling orders needs a staff or owner account.",
                                  escalate=_paid_order_needs_owner),
     "admin.order_refund": action(OWNER, "Refunds need the shop owner's account."),
+    "admin.order_restock": action(STAFF, "Putting returned items back in stock needs a staff or owner account."),
     # outbox
     "admin.outbox": page(READONLY),
     "admin.outbox_resend": action(STAFF, "Resending emails needs a staff or owner account."),

@@ -137,15 +137,17 @@ class CartSummary:
         return not self.lines
 
 
-def summarize(cart: Cart | None) -> CartSummary:
-    """Lines with current prices and stock; no queries beyond what get_cart loaded."""
+def summarize(cart: Cart | None, held: dict[int, int] | None = None) -> CartSummary:
+    """Lines with current prices and stock; no queries beyond what get_cart loaded. ``held``: units this cart's
+    own order awaiting payment reserves ({variant id: quantity}), which are the shopper's, not "gone"."""
     if cart is None:
         return CartSummary()
+    held = held or {}
     views = []
     for line in cart.lines:
         variant = line.variant
         purchasable = is_purchasable(variant)
-        available = units_available(variant)
+        available = units_available(variant) + (held.get(variant.id, 0) if purchasable else 0)
         price = variant.price_cents
         views.append(CartLineView(
             line=line, variant=variant, product=variant.product, quantity=line.quantity,
@@ -234,8 +236,10 @@ def _use_case() -> Iterator[None]:
 
 # ---------------------------------------------------------------- writing
 
-def add_item(cart: Cart, variant_id, quantity, max_line: int) -> CartLine:
-    """Add quantity of a variant (adds to an existing line). The total must fit the stock and the limit."""
+def add_item(cart: Cart, variant_id, quantity, max_line: int, held: dict[int, int] | None = None) -> CartLine:
+    """Add quantity of a variant (adds to an existing line). The total must fit the stock and the limit; units
+    the cart's own order awaiting payment holds (``held``) count as the shopper's."""
+    held = held or {}
     with _use_case():
         quantity = _check_quantity(quantity, max_line)
         variant = _load_variant(variant_id)
@@ -243,14 +247,15 @@ def add_item(cart: Cart, variant_id, quantity, max_line: int) -> CartLine:
         line = next((ln for ln in cart.lines if ln.variant_id == variant.id), None)
         current = line.quantity if line else 0
         total = current + quantity
-        if quantity > addable_units(variant, current, max_line):
+        own = held.get(variant.id, 0)
+        if quantity > max(min(units_available(variant) + own, max_line) - current, 0):
             label = display_name(variant)
             if total > max_line:
                 room = max_line - current
                 raise InvalidQuantity(
                     f"You can order at most {max_line} of {label}; you already have {current} in your cart"
                     + (f", so you can add {room} more." if room > 0 else "."))
-            left = units_available(variant)
+            left = units_available(variant) + own
             raise NotAvailable(f"Only {left} of {label} left and {current} already in your cart." if current
                                else shortage_message(label, left, quantity))
         if line is None:
@@ -432,3 +437,25 @@ def purge_guest_carts(older_than_days: int) -> int:
         result = db.session.execute(delete(Cart).where(Cart.user_id.is_(None), Cart.updated_at < cutoff)
                                     .execution_options(synchronize_session=False))
     return result.rowcount or 0
+
+
+def remove_ordered(cart_id: int, ordered: list[tuple[int, int]]) -> None:
+    """After an order from this cart is paid: take out only what was ordered ((variant id, quantity) pairs), so
+    what the shopper added after placing the order stays. Inside the payment's transaction (flushes only)."""
+    wanted = {}
+    for variant_id, quantity in ordered:
+        wanted[variant_id] = wanted.get(variant_id, 0) + quantity
+    if not wanted:
+        return
+    lines = db.session.scalars(select(CartLine).where(CartLine.cart_id == cart_id,
+                                                      CartLine.variant_id.in_(wanted))).all()
+    for line in lines:
+        left = line.quantity - wanted[line.variant_id]
+        if left > 0:
+            line.quantity = left
+        else:
+            db.session.delete(line)
+    cart = db.session.get(Cart, cart_id)
+    if cart is not None:
+        _touch(cart)
+    db.session.flush()

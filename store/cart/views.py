@@ -19,15 +19,23 @@ def _back(default_endpoint: str = "cart.view_cart"):
     return redirect(target if is_safe_next(target) else url_for(default_endpoint))
 
 
+def held_by_own_order(cart) -> dict[int, int]:
+    """Units this cart's own order awaiting payment reserves (the checkout area provides the lookup through
+    ``app.extensions["cart_holds"]``: the cart may not import orders)."""
+    lookup = current_app.extensions.get("cart_holds")
+    return lookup(cart) if lookup is not None and cart is not None else {}
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 @bp.get("/cart")
 def view_cart():
-    summary = services.summarize(current_cart())
+    cart = current_cart()
+    summary = services.summarize(cart, held_by_own_order(cart))
     remember_count(summary.item_count)
-    return render_template("cart/view.html", summary=summary, max_line=max_line())
+    return render_template("cart/view.html", summary=summary, max_line=max_line(), cart=cart)
 
 
 @bp.post("/cart/add")
@@ -37,7 +45,7 @@ def add():
         quantity = services.parse_quantity(raw_quantity)
         variant = services.check_addable(request.form.get("variant_id"), quantity, max_line())
         cart = current_cart(create=True)
-        line = services.add_item(cart, variant.id, quantity, max_line())
+        line = services.add_item(cart, variant.id, quantity, max_line(), held_by_own_order(cart))
     except services.CartError as exc:
         if _wants_json():
             return jsonify(ok=False, message=str(exc)), 400

@@ -8,13 +8,14 @@ transaction; a worker delivers it (no request talks to SMTP).
 from __future__ import annotations
 
 import logging
+import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Iterable, Mapping
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from store.catalog.availability import display_name, is_purchasable, name_for
@@ -22,20 +23,22 @@ from store.catalog.models import Variant
 from store.extensions import db
 from store.inventory import services as inventory
 from store.inventory.services import OutOfStock
-from store.orders import emails as order_emails
-from store.orders.models import Order, OrderEvent, OrderLine
-from store.db import transaction
-from store.orders.services import lock_order, order_token
-from store.orders.states import PAID_STATES, ConcurrentTransition, OrderState, transition
+from store.cart.models import Cart
+from store.db import lock_row, transaction
+from store.orders import lifecycle
+from store.orders.lifecycle import FulfilResult, PaymentData, payment_is_this_orders  # noqa: F401  (re-exported)
+from store.orders.models import Order, OrderLine
+from store.orders.services import lock_order
+from store.orders.states import PaymentStatus
 from store.safety.models import DisclaimerKind
 from store.safety import services as safety
 from store.safety.services import MissingDisclaimer, current_disclaimer
-from store.util import DB_INT_MAX, int_in_range, utcnow
+from store.util import DB_INT_MAX, utcnow
 
 log = logging.getLogger(__name__)
 
 __all__ = ["CheckoutError", "OutOfStock", "StaleAcknowledgment", "ShippingAddress", "place_order", "quote",
-           "PaymentData", "fulfil_order", "FulfilResult"]
+           "PaymentData", "fulfil_order", "FulfilResult", "TooManyOpenOrders", "open_order_for_cart"]
 
 # Unambiguous alphabet for order numbers: no 0/O, 1/I/L, U/V.
 NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
@@ -44,7 +47,6 @@ SHIPPING_METHODS = {
     "standard": "Standard shipping (3 to 5 business days)",
 }
 
-PAID_AFTER_EXPIRY_NO_STOCK = "paid after expiry; stock gone — refund"
 
 
 class CheckoutError(Exception):
@@ -61,6 +63,18 @@ class ItemUnavailable(CheckoutError):
 
 class StaleAcknowledgment(CheckoutError):
     """The shopper acknowledged an older (or no) version of the safety information."""
+
+
+class TooManyOpenOrders(CheckoutError):
+    """The visitor or the email address already holds the configured number of unpaid orders."""
+
+
+class AlreadyPaid(CheckoutError):
+    """The order was paid meanwhile (its Checkout Session completed)."""
+
+    def __init__(self, order: Order):
+        self.order = order
+        super().__init__(f"Order {order.number} is already paid.")
 
 
 @dataclass(frozen=True)
@@ -131,21 +145,114 @@ def check_acknowledgment(disclaimer_id: int | None, disclaimer_version: int | No
     return current
 
 
+
+def visitor_key(user_id: int | None, guest_token: str | None) -> str | None:
+    """Who holds an open order, for the cap: the account, or a hash of the guest's cart token."""
+    if user_id is not None:
+        return f"user:{user_id}"
+    if guest_token:
+        return "guest:" + hashlib.sha256(guest_token.encode()).hexdigest()[:40]
+    return None
+
+
+def open_order_for_cart(cart_id: int | None) -> Order | None:
+    """The cart's order awaiting payment (at most one: a partial unique index says so)."""
+    if cart_id is None:
+        return None
+    return db.session.scalars(select(Order).where(Order.cart_id == cart_id,
+                                                  Order.payment_status == PaymentStatus.PENDING.value)
+                              .options(selectinload(Order.lines))).first()
+
+
+def _check_open_order_caps(*, visitor: str | None, email: str, exclude_id: int | None) -> None:
+    config = current_app.config
+    base = [Order.payment_status == PaymentStatus.PENDING.value]
+    if exclude_id is not None:
+        base.append(Order.id != exclude_id)
+    if visitor:
+        held = db.session.scalar(select(func.count(Order.id)).where(*base, Order.visitor_key == visitor))
+        if held >= config["MAX_OPEN_ORDERS_PER_VISITOR"]:
+            raise TooManyOpenOrders(
+                f"You already have {held} orders waiting for payment. Pay or cancel one of them (see your order "
+                "links) before starting another; unpaid orders close by themselves after a while.")
+    held = db.session.scalar(select(func.count(Order.id)).where(*base, Order.email == email))
+    if held >= config["MAX_OPEN_ORDERS_PER_EMAIL"]:
+        raise TooManyOpenOrders(
+            f"There are already {held} orders waiting for payment for {email}. Pay or cancel one of them before "
+            "starting another; unpaid orders close by themselves after a while.")
+
+
+def _content(lines: Iterable[tuple[int, int, int]], address: ShippingAddress, email: str, method: str) -> tuple:
+    """What makes two checkouts the same order: (variant, quantity, price) lines, address, email, method."""
+    return (tuple(sorted(lines)), (address.name.strip(), address.line1.strip(), (address.line2 or "").strip(),
+            address.city.strip(), (address.region or "").strip(), address.postal_code.strip(),
+            address.country.strip().upper()), email, method)
+
+
+def _order_content(order: Order) -> tuple:
+    return _content([(l.variant_id, l.quantity, l.unit_price_cents) for l in order.lines if l.variant_id],
+                    ShippingAddress(name=order.ship_name, line1=order.ship_line1, line2=order.ship_line2,
+                                    city=order.ship_city, region=order.ship_region,
+                                    postal_code=order.ship_postal_code, country=order.ship_country),
+                    order.email, order.shipping_method)
+
+
+def _wanted_content(wanted: dict[int, int], address, email, method) -> tuple:
+    prices = dict(db.session.execute(select(Variant.id, Variant.price_cents).where(Variant.id.in_(wanted))).all())
+    return _content([(vid, q, prices.get(vid, -1)) for vid, q in wanted.items()], address, email, method)
+
+
+def _close_open_session(order: Order) -> None:
+    """Before a resumed order's contents change, its Stripe Checkout Session (fixed line items) must end: ask
+    Stripe (no transaction open), expire it while open; if it completed, the payment is recorded instead."""
+    from store.payments import stripe_gateway
+
+    session_id = order.stripe_session_id
+    db.session.rollback()
+    session = stripe_gateway.retrieve_session(session_id)
+    if session.get("status") == "open":
+        session = stripe_gateway.expire_session(session_id)
+    if session.get("status") == "complete" or session.get("payment_status") == "paid":
+        result = fulfil_order(order.id, session, "customer")
+        if result.paid:
+            raise AlreadyPaid(result.order)
+        raise CheckoutError("Your payment for this order is still being confirmed. Please wait a moment.")
+    with transaction(write=True):  # the session has ended: the order may change (a new session later)
+        locked = lock_order(order.id)
+        if locked is not None and locked.stripe_session_id == session_id:
+            locked.stripe_session_id, locked.session_expires_at = None, None
+
+
 def place_order(*, email: str, user_id: int | None, address: ShippingAddress, shipping_method: str,
                 disclaimer_id: int | None, disclaimer_version: int | None,
                 lines: Iterable[tuple[int, int]], payment_provider: str = "demo",
-                actor: str | None = None) -> Order:
+                actor: str | None = None, cart_id: int | None = None, visitor: str | None = None) -> Order:
     """Create the order, its lines and its stock reservations in one transaction, or nothing at all.
 
-    Prices, names and SKUs come from the database, never from the caller. Raises OutOfStock (naming the
-    item), ItemUnavailable, StaleAcknowledgment, EmptyOrder or CheckoutError; on any error nothing is written.
+    With ``cart_id``: a cart has at most one order awaiting payment. Submitting again resumes it: the same order
+    (same number) when nothing changed, or that order updated (lines, address, reservation adjusted to the cart)
+    when something did, never a second order. Prices, names and SKUs come from the database. Raises OutOfStock
+    (naming the item), ItemUnavailable, StaleAcknowledgment, EmptyOrder, TooManyOpenOrders or CheckoutError; on
+    any error nothing is written.
     """
     email = (email or "").strip().lower()
     if not email or "@" not in email:
         raise CheckoutError("Enter an email address for your receipt.")
     wanted = _merge_lines(lines)
     config = current_app.config
+    actor = actor or (email if user_id else "customer")
+    existing = open_order_for_cart(cart_id)
+    if existing is not None:
+        if _order_content(existing) == _wanted_content(wanted, address, email, shipping_method):
+            check_acknowledgment(disclaimer_id, disclaimer_version)
+            db.session.rollback()
+            return existing  # resume: the same order, its reservation and its payment session as they are
+        if existing.stripe_session_id:
+            _close_open_session(existing)
+    db.session.rollback()
     with transaction(write=True):
+        if cart_id is not None:
+            lock_row(Cart, cart_id)  # one checkout of a cart at a time (PostgreSQL; SQLite is serialised)
         disclaimer = check_acknowledgment(disclaimer_id, disclaimer_version)
         variants = {v.id: v for v in db.session.scalars(
             select(Variant).where(Variant.id.in_(wanted)).options(selectinload(Variant.product)))}
@@ -166,186 +273,61 @@ def place_order(*, email: str, user_id: int | None, address: ShippingAddress, sh
             raise CheckoutError("This order is larger than we can take online. Please split it into smaller "
                                 "orders, or contact us.")
         now = utcnow()
-        order = Order(
-            number=new_order_number(), user_id=user_id, email=email, state=OrderState.PENDING_PAYMENT.value,
-            currency=config["STORE_CURRENCY"], subtotal_cents=subtotal, shipping_cents=shipping,
-            total_cents=subtotal + shipping, shipping_method=shipping_method,
-            ship_name=address.name.strip(), ship_line1=address.line1.strip(), ship_line2=address.line2.strip(),
-            ship_city=address.city.strip(), ship_region=address.region.strip(),
+        order = lock_order(existing.id) if existing is not None else None
+        if order is not None and order.payment_status != PaymentStatus.PENDING:
+            order = None  # paid or closed meanwhile: a new order
+        if order is None:
+            order = open_order_for_cart(cart_id)  # another submission of this cart got here first
+            if order is not None:
+                order = lock_order(order.id)
+        _check_open_order_caps(visitor=visitor, email=email, exclude_id=order.id if order is not None else None)
+        fields = dict(
+            user_id=user_id, email=email, currency=config["STORE_CURRENCY"], subtotal_cents=subtotal,
+            shipping_cents=shipping, total_cents=subtotal + shipping, shipping_method=shipping_method,
+            ship_name=address.name.strip(), ship_line1=address.line1.strip(), ship_line2=(address.line2 or "").strip(),
+            ship_city=address.city.strip(), ship_region=(address.region or "").strip(),
             ship_postal_code=address.postal_code.strip(), ship_country=address.country.strip().upper(),
-            disclaimer_id=disclaimer.id, disclaimer_version=disclaimer.version,
-            payment_provider=payment_provider, placed_at=now,
+            disclaimer_id=disclaimer.id, disclaimer_version=disclaimer.version, payment_provider=payment_provider,
             expires_at=now + timedelta(minutes=config["RESERVATION_MINUTES"]))
-        order.lines = order_lines
-        db.session.add(order)
-        db.session.flush()
-        # Variant ids in ascending order: concurrent checkouts lock rows in the same order (no deadlocks).
-        for line in order.lines:
-            inventory.reserve(line.variant_id, line.quantity, order_id=order.id,
-                              name=name_for(line.product_name, line.variant_label))
-        db.session.add(OrderEvent(order_id=order.id, from_state=None, to_state=order.state,
-                                  actor=actor or (f"customer:{user_id}" if user_id else "guest"),
-                                  note=f"Order placed; safety information v{disclaimer.version} acknowledged"))
+        if order is not None:
+            if _order_content(order) == _content([(l.variant_id, l.quantity, l.unit_price_cents)
+                                                  for l in order_lines], address, email, shipping_method):
+                return order  # an identical submission was placed meanwhile: resume it
+            if order.stripe_session_id:
+                raise CheckoutError("Your order is being paid in another window. Reload the page to see it.")
+            for key, value in fields.items():
+                setattr(order, key, value)
+            order.session_expires_at = None
+            lifecycle.replace_lines(order, order_lines, actor,
+                                    f"Checkout submitted again: order updated to the cart; safety information "
+                                    f"v{disclaimer.version} acknowledged")
+        else:
+            order = Order(number=new_order_number(), payment_status=PaymentStatus.PENDING.value,
+                          fulfilment_status="unfulfilled", placed_at=now, cart_id=cart_id, visitor_key=visitor,
+                          **fields)
+            order.lines = order_lines
+            db.session.add(order)
+            lifecycle.placed(order, actor, f"Order placed; safety information v{disclaimer.version} acknowledged")
     return order
 
 
 # ------------------------------------------------------------------ payment and fulfilment
 
-@dataclass(frozen=True)
-class PaymentData:
-    """What a verified payment source says (a Stripe Checkout Session, or the demo payment page)."""
-    payment_status: str
-    amount_total: int | None
-    currency: str
-    provider: str = "stripe"
-    session_id: str | None = None
-    payment_intent: str | None = None
-    order_id: int | None = None
-
-    @classmethod
-    def from_stripe_session(cls, session: Mapping[str, Any]) -> "PaymentData":
-        metadata = session.get("metadata")
-        order_id = int_in_range(metadata.get("order_id")) if isinstance(metadata, Mapping) else None
-        intent = session.get("payment_intent")
-        if isinstance(intent, Mapping):
-            intent = intent.get("id")
-        session_id = session.get("id")
-        return cls(payment_status=str(session.get("payment_status") or ""),
-                   amount_total=session.get("amount_total"), currency=str(session.get("currency") or ""),
-                   provider="stripe", session_id=session_id if isinstance(session_id, str) else None,
-                   payment_intent=intent if isinstance(intent, str) else None, order_id=order_id)
-
-    @classmethod
-    def demo(cls, order: Order) -> "PaymentData":
-        return cls(payment_status="paid", amount_total=order.total_cents, currency=order.currency.lower(),
-                   provider="demo", order_id=order.id)
-
-
-@dataclass
-class FulfilResult:
-    outcome: str  # paid | already_paid | processing | mismatch | not_found | paid_needs_refund
-    order: Order | None = None
-    send_confirmation: bool = False
-    first_payment: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def paid(self) -> bool:
-        return self.outcome in ("paid", "already_paid", "paid_needs_refund")
-
-
-def _consume(order: Order) -> None:
-    for line in order.lines:
-        if line.variant_id is not None:
-            inventory.consume(line.variant_id, line.quantity, order_id=order.id)
-
-
-def _rereserve(order: Order) -> bool:
-    """Reserve the order's stock again (all lines or none). True when it worked."""
-    try:
-        with db.session.begin_nested():
-            for line in sorted(order.lines, key=lambda l: l.variant_id or 0):
-                if line.variant_id is None:
-                    raise OutOfStock(0, line.quantity, 0, name_for(line.product_name, line.variant_label))
-                inventory.reserve(line.variant_id, line.quantity, order_id=order.id,
-                                  name=name_for(line.product_name, line.variant_label))
-    except OutOfStock:
-        return False
-    return True
-
-
-def payment_is_this_orders(order: Order, payment: PaymentData) -> bool:
-    """A Stripe payment belongs to an order only through the order's own Checkout Session (the id saved when
-    the session was created) or the PaymentIntent already recorded on it; metadata and amount alone never do."""
-    if payment.session_id and order.stripe_session_id:
-        return str(payment.session_id) == order.stripe_session_id
-    if payment.payment_intent and order.stripe_payment_intent:
-        return str(payment.payment_intent) == order.stripe_payment_intent
-    return False
-
-
-def fulfil_locked(order: Order, payment: PaymentData, actor: str) -> FulfilResult:
-    """The fulfilment rules, inside the caller's transaction, on an order loaded with lock_order().
-
-    Safe to call any number of times: only the first call that finds the order unpaid changes anything
-    (and the state change itself is a conditional UPDATE, so a concurrent caller cannot repeat it)."""
-    if payment.provider == "stripe" and not payment_is_this_orders(order, payment):
-        # A verified payment, but not through this order's Checkout Session: it cannot pay this order.
-        log.error("Order %s: ignored a Stripe payment for session %r / payment %r, which is not the order's "
-                  "(session %r)", order.number, payment.session_id, payment.payment_intent, order.stripe_session_id)
-        return FulfilResult("mismatch", order, notes=["not this order's Checkout Session"])
-    if order.state in PAID_STATES:
-        return FulfilResult("already_paid", order)
-    if payment.payment_status != "paid":
-        return FulfilResult("processing", order)
-    if payment.amount_total != order.total_cents or payment.currency.lower() != order.currency.lower():
-        note = (f"payment does not match the order: received {payment.amount_total} {payment.currency.upper()}, "
-                f"expected {order.total_cents} {order.currency.upper()}; check the payment before shipping")
-        log.error("Order %s: %s", order.number, note)
-        order.needs_attention = note[:300]
-        return FulfilResult("mismatch", order)
-
-    outcome, note = "paid", f"Payment received ({payment.provider})"
-    if order.state == OrderState.PENDING_PAYMENT:
-        _consume(order)
-    elif _rereserve(order):
-        _consume(order)
-        note = f"Payment received after the order was {order.state}; stock reserved again"
-    else:
-        outcome, note = "paid_needs_refund", f"Payment received after the order was {order.state}; stock is gone"
-        order.needs_attention = PAID_AFTER_EXPIRY_NO_STOCK
-        log.error("Order %s was paid after it %s and its stock is gone: refund needed", order.number, order.state)
-    transition(order, OrderState.PAID, actor, note)
-    order.paid_cents = payment.amount_total
-    order.payment_provider = payment.provider
-    if payment.payment_intent:
-        order.stripe_payment_intent = payment.payment_intent
-    # The confirmation is an outbox row in this transaction (one per order: its key dedupes); the worker
-    # sends it and sets confirmation_sent_at when it is delivered.
-    send = order.confirmation_sent_at is None and order_emails.queue_confirmation(order) is not None
-    return FulfilResult(outcome, order, send_confirmation=send, first_payment=True)
-
-
-def empty_cart(user_id: int | None, guest_token: str | None = None) -> None:
-    """Empty the buyer's cart after a payment (its own transaction: the cart service commits)."""
-    from store.cart import services as cart_services
-    from store.cart.services import CartError
-
-    cart = cart_services.get_cart(user_id, guest_token)
-    if cart is not None and cart.lines:
-        try:
-            cart_services.clear_cart(cart)
-        except CartError:
-            log.warning("Could not empty the cart after a payment (user %s)", user_id)
+def _send_refund():
+    from store.payments.refunds import send_refund
+    return send_refund
 
 
 def fulfil_order(order_id: int, session_data: PaymentData | Mapping[str, Any], actor: str) -> FulfilResult:
-    """Verify a payment and fulfil the order: consume reserved stock, mark it paid, empty the buyer's cart and
-    send the confirmation email exactly once. Used by the webhook, the Stripe return page and demo payments."""
+    """Verify a payment and fulfil the order (lifecycle.pay: stock consumed, what was ordered taken out of the
+    cart, the confirmation queued once; or, paid too late with the stock gone, refunded with an apology). Used by
+    the webhook, the Stripe return page, demo payments and reconciliation."""
     payment = session_data if isinstance(session_data, PaymentData) else PaymentData.from_stripe_session(session_data)
-    if payment.order_id is not None and payment.order_id != order_id:
-        return FulfilResult("mismatch", None, notes=["payment belongs to another order"])
-    try:
-        with transaction(write=True):
-            order = lock_order(order_id)
-            if order is None:
-                return FulfilResult("not_found")  # nothing was written
-            result = fulfil_locked(order, payment, actor)
-    except ConcurrentTransition:
-        # Rolled back: another transaction moved the order first.
-        order = db.session.get(Order, order_id)
-        return FulfilResult("already_paid", order)
-    after_commit(result)
-    return result
+    return lifecycle.pay(order_id, payment, actor, _send_refund())
 
 
-def after_commit(result: FulfilResult) -> None:
-    """Once the payment is committed: empty a signed-in buyer's cart (guests' carts are emptied by the
-    return page, which knows their session). The confirmation was queued in the payment's transaction."""
-    if result.order is None:
-        return
-    if result.first_payment and result.order.user_id is not None:
-        empty_cart(result.order.user_id)
+def after_commit(result: FulfilResult, actor: str = lifecycle.ACTOR_WEBHOOK) -> None:
+    lifecycle.after_payment(result, actor, _send_refund())
 
 
 # ------------------------------------------------------------------ payment providers
@@ -360,29 +342,70 @@ def payment_mode(config) -> str | None:
     return None
 
 
+def _session_attempt(order_id: int, ended_session: str | None) -> tuple[int, Any] | None:
+    """The Checkout Session attempt to create: the current one again (its stored expiry: a retried create sends
+    identical parameters under the same key) while no session is attached and its expiry is still acceptable to
+    Stripe; else a new attempt (new number, so a new key) with a new expiry fixed now. The reservation is made
+    to last at least as long as the session. None when the order is no longer awaiting payment."""
+    from store.payments.stripe_gateway import STRIPE_MIN_SESSION_SECONDS, session_expiry
+
+    with transaction(write=True):
+        order = lock_order(order_id)
+        if order is None or order.payment_status != PaymentStatus.PENDING:
+            return None
+        now = utcnow()
+        reusable = (order.checkout_attempt > 0 and order.session_expires_at is not None
+                    and order.stripe_session_id is None
+                    and order.session_expires_at >= now + timedelta(seconds=STRIPE_MIN_SESSION_SECONDS))
+        if not reusable:
+            order.checkout_attempt += 1
+            order.session_expires_at = session_expiry(order, now)
+            order.stripe_session_id = None
+        if order.expires_at is None or order.expires_at < order.session_expires_at:
+            order.expires_at = order.session_expires_at
+        return order.checkout_attempt, order.session_expires_at
+
+
 def start_stripe_payment(order_id: int, success_url: str, cancel_url: str) -> str:
-    """Create (or, with the same idempotency key, fetch again) the order's Stripe Checkout Session and save
-    its id. Returns the URL to send the shopper to. Raises PaymentError; the order then stays pending with
-    its stock reserved until it expires."""
+    """Send the shopper to pay: to the order's open Checkout Session when it has one (retrieved from Stripe;
+    nothing is created), else to a new session (a new attempt, a new idempotency key, an expiry fixed once).
+    Raises PaymentError, AlreadyPaid, or CheckoutError when the order can no longer be paid."""
     from store.payments import stripe_gateway
 
-    order = db.session.scalars(select(Order).where(Order.id == order_id)
-                               .options(selectinload(Order.lines))).first()
-    if order is None or order.state != OrderState.PENDING_PAYMENT:
+    order = db.session.get(Order, order_id)
+    if order is None or order.payment_status != PaymentStatus.PENDING:
         raise CheckoutError("This order can no longer be paid.")
-    session = stripe_gateway.create_checkout_session(order, success_url, cancel_url)
-    attach_stripe_session(order.id, session.id, session.expires_at)
+    session_id = order.stripe_session_id
+    db.session.rollback()  # no transaction is open while Stripe is asked
+    if session_id:
+        session = stripe_gateway.retrieve_session(session_id)
+        if session.get("status") == "open" and session.get("url"):
+            return str(session["url"])
+        if session.get("status") == "complete":
+            result = fulfil_order(order_id, session, "customer")
+            if result.paid:
+                raise AlreadyPaid(result.order)
+            raise CheckoutError("Your payment is still being confirmed. This page will show it once it is.")
+    attempt = _session_attempt(order_id, session_id)
+    if attempt is None:
+        raise CheckoutError("This order can no longer be paid.")
+    number, expires_at = attempt
+    order = db.session.scalars(select(Order).where(Order.id == order_id).options(selectinload(Order.lines))).first()
+    params = stripe_gateway.checkout_session_params(order, success_url, cancel_url, expires_at)
+    db.session.rollback()
+    session = stripe_gateway.create_checkout_session(params, stripe_gateway.idempotency_key(order_id, number))
+    attach_stripe_session(order_id, session.id, session.expires_at)
     return session.url
 
 
 def attach_stripe_session(order_id: int, session_id: str, expires_at) -> None:
-    """Remember the session id; the reservation lasts as long as the session can still be paid."""
+    """Remember the session id; the reservation lasts at least as long as the session can still be paid."""
     with transaction(write=True):
         order = lock_order(order_id)
         if order is not None:
             order.stripe_session_id = session_id
             order.payment_provider = "stripe"
-            if order.state == OrderState.PENDING_PAYMENT and expires_at and (
+            if order.payment_status == PaymentStatus.PENDING and expires_at and (
                     order.expires_at is None or expires_at > order.expires_at):
                 order.expires_at = expires_at
 
@@ -393,7 +416,7 @@ def confirm_stripe_return(order_id: int, session_id: str | None, actor: str) -> 
     from store.payments import stripe_gateway
 
     order = db.session.get(Order, order_id)
-    if order is None or order.state != OrderState.PENDING_PAYMENT or not session_id:
+    if order is None or order.payment_status != PaymentStatus.PENDING or not session_id:
         return None
     if order.stripe_session_id != session_id:  # also when the order has no session on record: ask nothing
         return None

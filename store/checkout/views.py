@@ -16,16 +16,16 @@ from store.payments import stripe_gateway
 from store.payments.stripe_gateway import PaymentError, WebhookPayloadError, WebhookSignatureError
 from store.checkout.webhooks import handle_event
 from store.countries import not_shipped_message, ships_to
-from store.extensions import csrf, db
+from store.extensions import csrf, db, limiter
+from store.orders import lifecycle
 from store.orders import services as orders
-from store.orders.states import InvalidTransition, OrderState
+from store.orders.states import InvalidTransition, PaymentStatus
 from store.safety.services import current_disclaimer
 from store.templating import absolute_url_for
 from store.util import int_in_range
 
 log = logging.getLogger(__name__)
 SESSION_ORDERS = "checkout_orders"      # order numbers this browser placed (guests' access to their pages)
-SESSION_CLEAR_CART = "checkout_clear_cart"  # guest orders whose cart is emptied once paid
 
 
 def _user_id() -> int | None:
@@ -33,14 +33,13 @@ def _user_id() -> int | None:
 
 
 def _actor() -> str:
-    return f"customer:{current_user.id}" if current_user.is_authenticated else "guest"
+    """Who a shopper's action is recorded as (order events and stock movements): their email, or "customer"."""
+    return current_user.email if current_user.is_authenticated else "customer"
 
 
-def _remember(number: str, clear_cart: bool) -> None:
+def _remember(number: str) -> None:
     numbers = [n for n in session.get(SESSION_ORDERS, []) if isinstance(n, str) and n != number][-19:]
     session[SESSION_ORDERS] = numbers + [number]
-    if clear_cart:
-        session[SESSION_CLEAR_CART] = (session.get(SESSION_CLEAR_CART, []) + [number])[-20:]
 
 
 def _owned_order(number: str):
@@ -78,6 +77,8 @@ def _start_payment(order):
         success, cancel = _return_urls(order)
         try:
             url = services.start_stripe_payment(order.id, success, cancel)
+        except services.AlreadyPaid:
+            return redirect(url_for("checkout.complete", number=order.number))
         except (PaymentError, CheckoutError) as error:
             flash(f"{error} Your order {order.number} is saved and your items are held until "
                   f"{_held_until(order)}.", "error")
@@ -113,12 +114,18 @@ def _problems_message(summary) -> str:
     return "Sorry, we could not place your order: " + " ".join(parts) + " Nothing was charged; please adjust your cart."
 
 
+def _checkout_rate_limit() -> str:
+    return current_app.config.get("CHECKOUT_RATE_LIMIT", "20 per hour")
+
+
 @bp.route("/checkout", methods=["GET", "POST"])
+@limiter.limit(_checkout_rate_limit, methods=["POST"])
 def checkout():
     from store.cart import services as cart_services
     from store.cart.session import current_cart, guest_token, remember_count
 
-    summary = cart_services.summarize(current_cart())
+    cart = current_cart()
+    summary = cart_services.summarize(cart, _held(cart))
     remember_count(summary.item_count)
     if not summary.lines:
         flash("Your cart is empty. Add something before checking out.", "info")
@@ -135,6 +142,8 @@ def checkout():
         form.disclaimer_id.data, form.disclaimer_version.data = disclaimer.id, disclaimer.version
     status = 200
     if form.validate_on_submit():
+        # Stock held by this cart's own order awaiting payment counts as the shopper's: place_order releases
+        # it and reserves again in one transaction (OutOfStock, naming the item, when it truly is short).
         if summary.has_problems:
             flash(_problems_message(summary), "error")
             return redirect(url_for("cart.view_cart"))
@@ -153,7 +162,18 @@ def checkout():
                 disclaimer_id=int_in_range(form.disclaimer_id.data),
                 disclaimer_version=int_in_range(form.disclaimer_version.data),
                 lines=[(view.variant.id, view.quantity) for view in summary.lines],
-                payment_provider=_payment_mode() or "demo", actor=_actor())
+                payment_provider=_payment_mode() or "demo", actor=_actor(),
+                cart_id=cart.id if cart is not None else None,
+                visitor=services.visitor_key(_user_id(), guest_token()))
+        except services.AlreadyPaid as error:
+            _remember(error.order.number)
+            return redirect(url_for("checkout.complete", number=error.order.number))
+        except services.TooManyOpenOrders as error:
+            flash(str(error), "error")
+            status = 429
+        except PaymentError as error:
+            flash(str(error), "error")
+            status = 503
         except OutOfStock as error:
             flash(f"Sorry, we could not place your order: {error} Nothing was charged; please adjust your "
                   "cart.", "error")
@@ -168,7 +188,7 @@ def checkout():
             flash(str(error), "error")
             status = 400
         else:
-            _remember(order.number, clear_cart=order.user_id is None and guest_token() is not None)
+            _remember(order.number)
             return _start_payment(order)
     elif request.method == "POST":
         status = 400
@@ -183,7 +203,7 @@ def pay(number: str):
     """The order's payment page: where a failed or cancelled payment comes back to, to try again or cancel."""
     order = _owned_order(number)
     if request.method == "POST":
-        if order.state != OrderState.PENDING_PAYMENT:
+        if order.payment_status != PaymentStatus.PENDING:
             flash("This order is no longer waiting for payment.", "info")
             return redirect(url_for("checkout.pay", number=number))
         return _start_payment(order)
@@ -194,7 +214,7 @@ def pay(number: str):
 def cancel(number: str):
     order = _owned_order(number)
     try:
-        orders.cancel_order(order.id, _actor(), "Cancelled by the customer before payment")
+        lifecycle.cancel_unpaid(order.id, _actor(), "Cancelled by the customer before payment")
     except InvalidTransition:
         flash("This order can no longer be cancelled here. If you need help, reply to your confirmation email.",
               "error")
@@ -216,10 +236,10 @@ def demo_pay(number: str):
     declined = False
     if request.method == "POST":
         action = request.form.get("action")
-        if order.state != OrderState.PENDING_PAYMENT:
+        if order.payment_status != PaymentStatus.PENDING:
             return redirect(url_for("checkout.complete", number=number))
         if action == "pay":
-            services.fulfil_order(order.id, services.PaymentData.demo(order), actor=f"{_actor()} (test payment)")
+            services.fulfil_order(order.id, services.PaymentData.demo(order), actor=_actor())
             return redirect(url_for("checkout.complete", number=number))
         if action != "decline":
             abort(400)
@@ -233,18 +253,14 @@ def demo_pay(number: str):
 def complete(number: str):
     """Where the shopper lands after paying. Shows the order's real state; never trusts the URL alone."""
     order = _owned_order(number)
-    if order.state == OrderState.PENDING_PAYMENT and order.payment_provider == "stripe" and _payment_mode() == "stripe":
+    if order.payment_status == PaymentStatus.PENDING and order.payment_provider == "stripe" \
+            and _payment_mode() == "stripe":
         try:
-            services.confirm_stripe_return(order.id, request.args.get("session_id"), actor=f"{_actor()} (return)")
+            services.confirm_stripe_return(order.id, request.args.get("session_id"), actor=_actor())
         except PaymentError:
             flash("We are still confirming your payment with our payment provider. This page will show it "
                   "as soon as it is confirmed, and we will email you.", "info")
         order = orders.order_by_number(number)
-    if order.state != OrderState.PENDING_PAYMENT and number in session.get(SESSION_CLEAR_CART, []):
-        from store.cart.session import guest_token
-        if order.paid_cents:
-            services.empty_cart(None, guest_token())
-        session[SESSION_CLEAR_CART] = [n for n in session.get(SESSION_CLEAR_CART, []) if n != number]
     view_url = None
     if order.user_id is None:
         view_url = url_for("orders.guest_order", token=orders.order_token(order))
@@ -272,3 +288,34 @@ def stripe_webhook():
         # Nothing was recorded; a non-2xx answer makes Stripe deliver the event again.
         return {"received": False, "outcome": outcome}, 409
     return {"received": True, "outcome": outcome}, 200
+
+
+def _held(cart) -> dict[int, int]:
+    """Units the cart's own order awaiting payment reserves: the shopper's, not "gone" (one small query)."""
+    if cart is None:
+        return {}
+    from sqlalchemy import func, select
+    from store.orders.models import Order, OrderLine
+    rows = db.session.execute(
+        select(OrderLine.variant_id, func.sum(OrderLine.quantity)).join(Order)
+        .where(Order.cart_id == cart.id, Order.payment_status == PaymentStatus.PENDING.value,
+               OrderLine.variant_id.is_not(None)).group_by(OrderLine.variant_id)).all()
+    return {variant_id: int(quantity) for variant_id, quantity in rows}
+
+
+@bp.record_once
+def _provide_cart_holds(state) -> None:
+    state.app.extensions["cart_holds"] = _held
+
+
+@bp.app_template_global()
+def awaiting_payment_order(cart):
+    """The cart's order awaiting payment, if any (the cart page offers to resume or cancel it): one query."""
+    from sqlalchemy import select
+    from store.orders.models import Order
+    order = db.session.scalars(select(Order).where(Order.cart_id == cart.id,
+                                                  Order.payment_status == PaymentStatus.PENDING.value)).first() \
+        if cart is not None else None
+    if order is not None and order.user_id is None and order.number not in session.get(SESSION_ORDERS, []):
+        _remember(order.number)  # the guest's own cart placed it
+    return order

@@ -12,16 +12,17 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from store.checkout.services import FulfilResult, PaymentData, after_commit, fulfil_locked
+from store.checkout.services import FulfilResult, PaymentData, after_commit
 from store.extensions import db
-from store.orders.models import Order, OrderEvent, WebhookEvent
+from store.orders import lifecycle
+from store.orders.models import Order, WebhookEvent
 from store.db import transaction
-from store.orders.services import lock_order, release_order_stock
-from store.orders.states import ConcurrentTransition, OrderState, can_transition, transition
+from store.orders.services import lock_order
+from store.orders.states import ConcurrentTransition, PaymentStatus
 from store.util import int_in_range
 
 log = logging.getLogger(__name__)
-ACTOR = "stripe"
+ACTOR = lifecycle.ACTOR_WEBHOOK
 
 
 class DuplicateEvent(Exception):
@@ -39,9 +40,9 @@ def handle_event(event: Mapping[str, Any]) -> str:
             if event_type in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
                 outcome, result = _session_paid(obj)
             elif event_type == "checkout.session.async_payment_failed":
-                outcome = _session_closed(obj, OrderState.CANCELLED, "Payment failed (delayed payment method)")
+                outcome = _session_closed(obj, PaymentStatus.VOIDED, "Payment failed (delayed payment method)")
             elif event_type == "checkout.session.expired":
-                outcome = _session_closed(obj, OrderState.EXPIRED, "Stripe checkout session expired unpaid")
+                outcome = _session_closed(obj, PaymentStatus.EXPIRED, "Stripe checkout session expired unpaid")
             elif event_type == "charge.refunded":
                 outcome = _charge_refunded(obj)
             else:
@@ -53,7 +54,7 @@ def handle_event(event: Mapping[str, Any]) -> str:
         # a retry of this delivery is decided against the new state.
         return "conflict"
     if result is not None:
-        after_commit(result)
+        after_commit(result, ACTOR)
     log.info("Stripe event %s (%s): %s", event_id, event_type, outcome)
     return outcome
 
@@ -88,11 +89,11 @@ def _session_paid(obj: Mapping[str, Any]) -> tuple[str, FulfilResult | None]:
     if order is None:
         log.error("Stripe session %s names no known order", obj.get("id"))
         return "ignored: unknown order", None
-    result = fulfil_locked(order, PaymentData.from_stripe_session(obj), ACTOR)
+    result = lifecycle.pay_locked(order, PaymentData.from_stripe_session(obj), ACTOR)
     return result.outcome, result
 
 
-def _session_closed(obj: Mapping[str, Any], new_state: OrderState, note: str) -> str:
+def _session_closed(obj: Mapping[str, Any], new_state: PaymentStatus, note: str) -> str:
     order = _order_for_session(obj)
     if order is None:
         return "ignored: unknown order"
@@ -101,10 +102,9 @@ def _session_closed(obj: Mapping[str, Any], new_state: OrderState, note: str) ->
         log.warning("Stripe session %r ended, but order %s's session is %r: ignored", obj.get("id"), order.number,
                     order.stripe_session_id)
         return "ignored: not the order's session"
-    if order.state != OrderState.PENDING_PAYMENT:
-        return f"no effect: order is {order.state}"
-    transition(order, new_state, ACTOR, note)
-    release_order_stock(order, note)
+    if order.payment_status != PaymentStatus.PENDING:
+        return f"no effect: order is {order.payment_status}"
+    lifecycle.close_unpaid_locked(order, new_state, ACTOR, note)
     return str(new_state)
 
 
@@ -129,16 +129,4 @@ def _charge_refunded(obj: Mapping[str, Any]) -> str:
         log.warning("Refund of payment %r names order %s, whose payment is %r: ignored", intent, order.number,
                     order.stripe_payment_intent)
         return "ignored: not the order's payment"
-    if refunded <= order.refunded_cents:
-        return "no effect: refund already recorded"
-    refunded = min(refunded, order.paid_cents)
-    new_state = OrderState.REFUNDED if refunded >= order.paid_cents else OrderState.PARTIALLY_REFUNDED
-    if not can_transition(order.state, new_state):
-        note = f"Stripe reports {refunded} refunded while the order is {order.state}; check it"
-        order.needs_attention = note[:300]
-        db.session.add(OrderEvent(order_id=order.id, from_state=order.state, to_state=order.state, actor=ACTOR,
-                                  note=note))
-        return "flagged"
-    order.refunded_cents = refunded
-    transition(order, new_state, ACTOR, f"Refund recorded by Stripe: {refunded} of {order.paid_cents}")
-    return str(new_state)
+    return lifecycle.record_external_refund(order, refunded, ACTOR, str(intent or obj.get("id") or order.id))

@@ -51,7 +51,8 @@ def _describe(variant_id: int) -> tuple[int | None, str | None]:
     return (max(row[0], 0), row[1]) if row else (None, None)
 
 
-def reserve(variant_id: int, quantity: int, *, order_id: int | None = None, name: str | None = None) -> None:
+def reserve(variant_id: int, quantity: int, *, order_id: int | None = None, name: str | None = None,
+            actor: str = "customer", note: str = "") -> None:
     if quantity <= 0:
         raise ValueError("quantity must be positive")
     result = db.session.execute(
@@ -63,10 +64,11 @@ def reserve(variant_id: int, quantity: int, *, order_id: int | None = None, name
     if result.rowcount != 1:
         available, sku = _describe(variant_id)
         raise OutOfStock(variant_id, quantity, available, name or sku)
-    _record(variant_id, MovementKind.RESERVE, reserved_delta=quantity, order_id=order_id)
+    _record(variant_id, MovementKind.RESERVE, reserved_delta=quantity, order_id=order_id, actor=actor, note=note)
 
 
-def release(variant_id: int, quantity: int, *, order_id: int | None = None, note: str = "") -> None:
+def release(variant_id: int, quantity: int, *, order_id: int | None = None, note: str = "",
+            actor: str = "system") -> None:
     if quantity <= 0:
         raise ValueError("quantity must be positive")
     result = db.session.execute(
@@ -74,10 +76,10 @@ def release(variant_id: int, quantity: int, *, order_id: int | None = None, note
         .values(reserved=Variant.reserved - quantity).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise StockError(f"Cannot release {quantity} of variant {variant_id}: not reserved")
-    _record(variant_id, MovementKind.RELEASE, reserved_delta=-quantity, order_id=order_id, note=note)
+    _record(variant_id, MovementKind.RELEASE, reserved_delta=-quantity, order_id=order_id, note=note, actor=actor)
 
 
-def consume(variant_id: int, quantity: int, *, order_id: int | None = None) -> None:
+def consume(variant_id: int, quantity: int, *, order_id: int | None = None, actor: str = "system") -> None:
     if quantity <= 0:
         raise ValueError("quantity must be positive")
     result = db.session.execute(
@@ -86,7 +88,21 @@ def consume(variant_id: int, quantity: int, *, order_id: int | None = None) -> N
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise StockError(f"Cannot consume {quantity} of variant {variant_id}: not reserved")
-    _record(variant_id, MovementKind.CONSUME, on_hand_delta=-quantity, reserved_delta=-quantity, order_id=order_id)
+    _record(variant_id, MovementKind.CONSUME, on_hand_delta=-quantity, reserved_delta=-quantity, order_id=order_id,
+            actor=actor)
+
+
+def return_to_stock(variant_id: int, quantity: int, *, order_id: int, actor: str, note: str = "") -> None:
+    """Units of an order back on the shelf (a refund or a return): on_hand += q, a "return" ledger row naming
+    the order and who did it."""
+    if quantity <= 0:
+        raise ValueError("quantity must be positive")
+    result = db.session.execute(update(Variant).where(Variant.id == variant_id)
+                                .values(on_hand=Variant.on_hand + quantity)
+                                .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise StockError(f"Cannot return {quantity} of variant {variant_id}: it no longer exists")
+    _record(variant_id, MovementKind.RETURN, on_hand_delta=quantity, order_id=order_id, actor=actor, note=note)
 
 
 ADJUSTMENT_KINDS = {MovementKind.INITIAL, MovementKind.RESTOCK, MovementKind.DAMAGED, MovementKind.COUNT,

@@ -19,13 +19,15 @@ from store.payments import stripe_gateway
 from store.checkout.services import fulfil_order
 from store.db import transaction
 from store.extensions import db
+from store.orders import lifecycle
 from store.orders.models import Order, OrderEvent
-from store.orders.services import expire_order, lock_order
-from store.orders.states import OrderState
+from store.orders.services import lock_order
+from store.orders.states import PaymentStatus
+from store.payments.refunds import send_refund
 from store.util import utcnow
 
 log = logging.getLogger(__name__)
-RECONCILE_ACTOR = "reconcile"
+RECONCILE_ACTOR = lifecycle.ACTOR_RECONCILE_JOB
 
 
 def candidates(now=None, limit: int = 100) -> list[tuple[int, str]]:
@@ -36,7 +38,7 @@ def candidates(now=None, limit: int = 100) -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(Order.id, Order.stripe_session_id)
         .where(Order.payment_provider == "stripe", Order.stripe_session_id.is_not(None),
-               Order.state.in_([OrderState.PENDING_PAYMENT.value, OrderState.EXPIRED.value]),
+               Order.payment_status.in_([PaymentStatus.PENDING.value, PaymentStatus.EXPIRED.value]),
                Order.expires_at.is_not(None), Order.expires_at < now, Order.expires_at >= lookback, ~checked)
         .order_by(Order.expires_at).limit(limit)).all()
     return [(order_id, session_id) for order_id, session_id in rows]
@@ -46,8 +48,7 @@ def _note(order_id: int, note: str) -> None:
     with transaction(write=True):
         order = lock_order(order_id)
         if order is not None:
-            db.session.add(OrderEvent(order_id=order.id, from_state=order.state, to_state=order.state,
-                                      actor=RECONCILE_ACTOR, note=note[:500]))
+            lifecycle.note_event(order, RECONCILE_ACTOR, note[:500])
 
 
 def reconcile_order(order_id: int, session_id: str) -> str:
@@ -63,8 +64,8 @@ def reconcile_order(order_id: int, session_id: str) -> str:
             _note(order_id, f"Checked with Stripe: session {session_id} {result.outcome}")
         return result.outcome
     if status == "expired":
-        if expire_order(order_id, actor=RECONCILE_ACTOR,
-                        note="Stripe checkout session ended unpaid (checked with Stripe)"):
+        if lifecycle.expire(order_id, actor=RECONCILE_ACTOR,
+                            note="Stripe checkout session ended unpaid (checked with Stripe)"):
             return "expired"
         _note(order_id, f"Checked with Stripe: session {session_id} ended unpaid")
         return "expired"
@@ -72,13 +73,17 @@ def reconcile_order(order_id: int, session_id: str) -> str:
 
 
 def reconcile_payments() -> dict[str, int]:
-    """One pass over every candidate. Returns a count per outcome."""
+    """One pass over every candidate, then every refund left pending (recorded, but the provider's answer never
+    recorded: sent again with its own idempotency key). Returns a count per outcome."""
     pending = candidates()
     db.session.rollback()  # no transaction stays open while Stripe is asked
     counts: dict[str, int] = {}
     for order_id, session_id in pending:
         outcome = reconcile_order(order_id, session_id)
         counts[outcome] = counts.get(outcome, 0) + 1
+    refunds = lifecycle.reconcile_pending_refunds(send_refund, RECONCILE_ACTOR)
+    if refunds:
+        counts["refunds"] = refunds
     if pending:
         log.info("Reconciled %s Stripe order(s): %s", len(pending), counts)
     return counts

@@ -63,3 +63,11 @@ def _confirmation_delivered(row) -> None:
         db.session.execute(update(Order).where(Order.id == row.order_id, Order.confirmation_sent_at.is_(None))
                            .values(confirmation_sent_at=row.sent_at or utcnow())
                            .execution_options(synchronize_session=False))
+
+
+def queue_paid_too_late(order: Order) -> int | None:
+    """Instead of a confirmation: the payment came after the order closed and the stock was gone; it is refunded."""
+    return outbox.enqueue_email(
+        key=outbox.stable_key("order-paid-too-late", order.id), to=order.email, template="order_paid_too_late",
+        order_id=order.id, subject=f"Your order {order.number}: we are sorry, we are refunding you", order=order,
+        view_url=_view_url(order))

@@ -14,3 +14,7 @@ class OrderLinkForm(StoreForm):
     email = EmailField("Email used for the order", validators=[DataRequired("Please enter your email address."),
                                                                Length(max=254)],
                        render_kw={"autocomplete": "email"})
+
+
+class ClaimForm(StoreForm):
+    """Only the CSRF token: asking for, or confirming, the link that adds guest orders to the account."""

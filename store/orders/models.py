@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.extensions import db
@@ -20,7 +20,15 @@ class Order(db.Model):
     __table_args__ = (
         CheckConstraint("total_cents >= 0", name="total_nonnegative"),
         CheckConstraint("refunded_cents >= 0 AND refunded_cents <= paid_cents", name="refund_within_paid"),
-        Index("ix_orders_state_placed", "state", "placed_at"),
+        CheckConstraint("payment_status IN ('pending', 'paid', 'partially_refunded', 'refunded', 'expired', "
+                        "'voided')", name="payment_status_known"),
+        CheckConstraint("fulfilment_status IN ('unfulfilled', 'shipped', 'delivered', 'returned')",
+                        name="fulfilment_status_known"),
+        Index("ix_orders_payment_placed", "payment_status", "placed_at"),
+        Index("ix_orders_fulfilment_status", "fulfilment_status"),
+        # A cart has at most one order awaiting payment (checkout updates it instead of opening another).
+        Index("uq_orders_open_cart", "cart_id", unique=True, sqlite_where=text("payment_status = 'pending'"),
+              postgresql_where=text("payment_status = 'pending'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,7 +37,17 @@ class Order(db.Model):
     view_key: Mapped[str | None] = mapped_column(String(32), unique=True, index=True, default=new_view_key)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
-    state: Mapped[str] = mapped_column(String(30), default="pending_payment")
+    # Two state machines (store/orders/states.py), moved only by store/orders/lifecycle.py.
+    payment_status: Mapped[str] = mapped_column(String(30), default="pending")
+    fulfilment_status: Mapped[str] = mapped_column(String(30), default="unfulfilled")
+    # The cart the order was placed from, while it may still be resumed (checkout updates this order).
+    cart_id: Mapped[int | None] = mapped_column(ForeignKey("carts.id", ondelete="SET NULL"), default=None)
+    # The Stripe Checkout Session attempt: each new session gets a new number, so a new idempotency key, and the
+    # expiry sent to Stripe is fixed once per attempt (a retried create sends identical parameters).
+    checkout_attempt: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Who holds this unpaid order, for the cap on open orders: "user:<id>" or a hash of the guest's cart token.
+    visitor_key: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    session_expires_at: Mapped[datetime | None] = mapped_column(default=None)
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     subtotal_cents: Mapped[int] = mapped_column(default=0)
     shipping_cents: Mapped[int] = mapped_column(default=0)
@@ -59,6 +77,7 @@ class Order(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     paid_at: Mapped[datetime | None] = mapped_column(default=None)
     shipped_at: Mapped[datetime | None] = mapped_column(default=None)
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     lines: Mapped[list["OrderLine"]] = relationship(
@@ -72,7 +91,11 @@ class Order(db.Model):
 class OrderLine(db.Model):
     """Copies what was bought at purchase time; the variant link may later be gone."""
     __tablename__ = "order_lines"
-    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),
+                      CheckConstraint("refunded_quantity >= 0 AND refunded_quantity <= quantity",
+                                      name="refunded_within_quantity"),
+                      CheckConstraint("restocked_quantity >= 0 AND restocked_quantity <= quantity",
+                                      name="restocked_within_quantity"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
@@ -83,11 +106,21 @@ class OrderLine(db.Model):
     unit_price_cents: Mapped[int] = mapped_column()
     quantity: Mapped[int] = mapped_column()
     line_total_cents: Mapped[int] = mapped_column()
+    refunded_quantity: Mapped[int] = mapped_column(default=0, server_default="0")   # units refunded
+    restocked_quantity: Mapped[int] = mapped_column(default=0, server_default="0")  # units put back on the shelf
     # The product's warnings as the buyer saw them (safety.services.warnings_snapshot); None on older lines.
     warnings_version: Mapped[int | None] = mapped_column(default=None)
     warnings_text: Mapped[str | None] = mapped_column(Text, default=None)
 
     order: Mapped[Order] = relationship(back_populates="lines")
+
+    @property
+    def refundable_quantity(self) -> int:
+        return self.quantity - self.refunded_quantity
+
+    @property
+    def restockable_quantity(self) -> int:
+        return self.quantity - self.restocked_quantity
     variant = relationship("Variant")
 
 
@@ -96,18 +129,28 @@ class OrderEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    machine: Mapped[str] = mapped_column(String(20), default="payment", server_default="payment")
     from_state: Mapped[str | None] = mapped_column(String(30))
     to_state: Mapped[str] = mapped_column(String(30))
-    actor: Mapped[str] = mapped_column(String(120))  # "customer:12", "admin:3", "stripe", "system"
+    actor: Mapped[str] = mapped_column(String(120))  # "customer", an email, "webhook:stripe", "job:<name>"
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="events")
 
 
+class RefundStatus:
+    PENDING = "pending"      # recorded, the payment provider not yet answered (a crash here is reconciled)
+    SUCCEEDED = "succeeded"  # the money went back; counted in Order.refunded_cents
+    FAILED = "failed"        # the provider refused: nothing was refunded
+
+
 class Refund(db.Model):
+    """A refund: recorded as an intent (pending) in one transaction, sent to the provider outside any lock with
+    its idempotency key, then recorded as succeeded or failed in another transaction."""
     __tablename__ = "refunds"
-    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),
+                      CheckConstraint("status IN ('pending', 'succeeded', 'failed')", name="refund_status_known"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
@@ -116,9 +159,32 @@ class Refund(db.Model):
     provider_refund_id: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
     idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
     actor: Mapped[str] = mapped_column(String(120), default="")
+    status: Mapped[str] = mapped_column(String(20), default=RefundStatus.PENDING, server_default="succeeded",
+                                        index=True)
+    # Cancel a paid order: the refund also cancels it; "paid too late": an automatic refund (apology email).
+    kind: Mapped[str] = mapped_column(String(20), default="refund", server_default="refund")
+    failure: Mapped[str] = mapped_column(String(300), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(default=None)
 
     order: Mapped[Order] = relationship(back_populates="refunds")
+    lines: Mapped[list["RefundLine"]] = relationship(back_populates="refund", cascade="all, delete-orphan",
+                                                     order_by="RefundLine.id")
+
+
+class RefundLine(db.Model):
+    """Which units a refund covers, and whether they go back on the shelf when the refund succeeds."""
+    __tablename__ = "refund_lines"
+    __table_args__ = (CheckConstraint("quantity >= 0", name="quantity_nonnegative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id", ondelete="CASCADE"), index=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"), index=True)
+    quantity: Mapped[int] = mapped_column()
+    restock: Mapped[bool] = mapped_column(default=False)
+
+    refund: Mapped[Refund] = relationship(back_populates="lines")
+    order_line: Mapped[OrderLine] = relationship()
 
 
 class WebhookEvent(db.Model):

@@ -1,21 +1,17 @@
-"""Orders: lookups scoped to their owner, signed guest links, cancel and expiry (releasing stock)."""
+"""Orders: lookups scoped to their owner, signed guest links. Every status change is in lifecycle.py."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from store.accounts.emails import queue_email
-from store.db import lock_row, transaction
+from store.db import lock_row
 from store.extensions import db
-from store.inventory import services as inventory
 from store.orders.models import Order
-from store.orders.states import ConcurrentTransition, InvalidTransition, OrderState, transition
-from store.util import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -110,63 +106,69 @@ def request_order_link(number: str, email: str, view_url_for) -> bool:
     return match
 
 
-# ------------------------------------------------------------------ releasing stock
-
-def release_order_stock(order: Order, note: str) -> None:
-    for line in order.lines:
-        if line.variant_id is not None:
-            inventory.release(line.variant_id, line.quantity, order_id=order.id, note=note)
-
-
-def cancel_order(order_id: int, actor: str, note: str = "Cancelled before payment") -> Order:
-    """Cancel an unpaid order and release its stock. Raises InvalidTransition when it is past that."""
-    with transaction(write=True):
-        order = lock_order(order_id)
-        if order is None:
-            raise OrderNotFound(str(order_id))
-        transition(order, OrderState.CANCELLED, actor, note)
-        release_order_stock(order, note)
-    return order
-
-
-def expire_order(order_id: int, actor: str = "system", note: str = "Reservation expired unpaid") -> bool:
-    """Expire one pending order and release its stock. False when it was no longer pending (no effect)."""
-    try:
-        with transaction(write=True):
-            order = lock_order(order_id)
-            if order is None or order.state != OrderState.PENDING_PAYMENT:
-                return False  # nothing was written
-            transition(order, OrderState.EXPIRED, actor, note)
-            release_order_stock(order, note)
-    except ConcurrentTransition:
-        return False  # rolled back: another transaction moved the order first
-    return True
-
-
-def due_for_expiry(now: datetime | None = None) -> list[int]:
-    now = now or utcnow()
-    return list(db.session.scalars(
-        select(Order.id).where(Order.state == OrderState.PENDING_PAYMENT.value, Order.expires_at.is_not(None),
-                               Order.expires_at < now).order_by(Order.id)))
-
-
-def expire_due_orders(now: datetime | None = None) -> int:
-    """Expire every pending order past its expires_at. Idempotent and safe to run concurrently: each order
-    is expired by one conditional transition, in its own transaction."""
-    ids = due_for_expiry(now)
-    db.session.rollback()
-    expired = 0
-    for order_id in ids:
-        try:
-            if expire_order(order_id):
-                expired += 1
-        except InvalidTransition:
-            continue  # rolled back by expire_order's transaction; each order is its own use case
-    return expired
-
-
 def orders_needing_attention(limit: int = 50) -> list[Order]:
     """Orders where money and goods disagree (paid after expiry with the stock gone, a payment that does not
     match the order, a refund in an unexpected state): for the back office, newest first."""
     return list(db.session.scalars(
         select(Order).where(Order.needs_attention != "").order_by(Order.updated_at.desc()).limit(limit)))
+
+
+def expire_due_orders(now=None) -> int:
+    """The expiry job's work (lifecycle.expire_due_orders), kept here for the CLI and older callers."""
+    from store.orders.lifecycle import expire_due_orders as run
+    return run(now)
+
+
+# ------------------------------------------------------------------ guest orders joining an account
+
+CLAIM_SALT = "kneadwell.claim-guest-orders.v1"
+CLAIM_MAX_AGE = 2 * 24 * 3600
+
+
+class ClaimLinkInvalid(LookupError):
+    """The link is not genuine, has expired, or belongs to another account or email."""
+
+
+def _claim_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CLAIM_SALT)
+
+
+def guest_orders_for_email(email: str) -> list[Order]:
+    """Orders placed as a guest with this email (no account attached)."""
+    return list(db.session.scalars(select(Order).where(Order.user_id.is_(None),
+                                                       func.lower(Order.email) == (email or "").strip().lower())
+                                   .order_by(Order.placed_at)))
+
+
+def send_claim_link(user_id: int, email: str, claim_url_for) -> int:
+    """Email a signed link to ``email`` that attaches its guest orders to the account: following it proves the
+    customer reads that mailbox. Returns how many guest orders it would attach (0: nothing is sent)."""
+    count = len(guest_orders_for_email(email))
+    db.session.rollback()
+    if count:
+        token = _claim_serializer().dumps({"u": user_id, "e": email.strip().lower()})
+        queue_email(email, f"Add your earlier {current_app.config['STORE_NAME']} orders to your account",
+                    "orders_claim", claim_url=claim_url_for(token), count=count,
+                    store_name=current_app.config["STORE_NAME"])
+    return count
+
+
+def claim_guest_orders(token: str, user_id: int, email: str) -> list[str]:
+    """Attach the guest orders of the email in the signed link to the signed-in account. The link must be for
+    this account and its current email. Returns the order numbers attached (none the second time)."""
+    try:
+        data = _claim_serializer().loads(token, max_age=CLAIM_MAX_AGE)
+    except (BadSignature, SignatureExpired):
+        raise ClaimLinkInvalid(token) from None
+    email = (email or "").strip().lower()
+    if not isinstance(data, dict) or data.get("u") != user_id or data.get("e") != email:
+        raise ClaimLinkInvalid(token)
+    from store.db import transaction
+    from store.orders.states import note_event
+    with transaction(write=True):
+        orders = [o for o in guest_orders_for_email(email) if lock_order(o.id) is not None and o.user_id is None]
+        for order in orders:
+            order.user_id = user_id
+            note_event(order, email, "Guest order added to the customer's account (email confirmed by link)")
+        numbers = [o.number for o in orders]
+    return numbers

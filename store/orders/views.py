@@ -9,7 +9,7 @@ from store import util
 from store.extensions import limiter
 from store.orders import bp, services
 from store.orders.forms import OrderLinkForm
-from store.orders.states import label
+from store.orders.states import label, status_label
 from store.templating import absolute_url_for
 from store.util import page_number
 
@@ -20,7 +20,44 @@ def order_list():
     page = page_number(request.args.get("page"))
     pagination = services.orders_for_user(current_user.id, page=page)
     util.require_page_in_range(pagination)
-    return render_template("orders/list.html", pagination=pagination)
+    guest_count = len(services.guest_orders_for_email(current_user.email))
+    return render_template("orders/list.html", pagination=pagination, guest_count=guest_count)
+
+
+@bp.post("/account/claim-orders")
+@login_required
+@limiter.limit(lambda: current_app.config.get("ORDER_LINK_RATE_LIMIT", "5 per hour"))
+def claim_request():
+    """Send the signed link that adds the guest orders placed with this account's email."""
+    from store.orders.forms import ClaimForm
+    if not ClaimForm().validate_on_submit():
+        abort(400)
+    count = services.send_claim_link(current_user.id, current_user.email,
+                                     lambda token: absolute_url_for("orders.claim", token=token))
+    if count:
+        flash(f"We have emailed {current_user.email} a link. Open it to add the orders to your account.", "info")
+    else:
+        flash("There are no guest orders with your email to add.", "info")
+    return redirect(url_for("orders.order_list"), code=303)
+
+
+@bp.route("/account/claim-orders/<token>", methods=["GET", "POST"])
+@login_required
+def claim(token: str):
+    """The emailed link: confirm, then attach (a POST, so following the link alone changes nothing)."""
+    from store.orders.forms import ClaimForm
+    form = ClaimForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            numbers = services.claim_guest_orders(token, current_user.id, current_user.email)
+        except services.ClaimLinkInvalid:
+            flash("That link is not valid for this account, or it has expired. Ask for a new one below.", "error")
+            return redirect(url_for("orders.order_list"), code=303)
+        flash(f"Added {len(numbers)} order{'s' if len(numbers) != 1 else ''} to your account." if numbers
+              else "Those orders are already in your account.", "success")
+        return redirect(url_for("orders.order_list"), code=303)
+    return render_template("orders/claim.html", form=form,
+                           count=len(services.guest_orders_for_email(current_user.email)))
 
 
 @bp.get("/account/orders/<number>")
@@ -76,3 +113,9 @@ def expire_orders_command() -> None:
 @bp.app_template_global()
 def order_state_label(state: str) -> str:
     return label(state)
+
+
+@bp.app_template_global()
+def order_status_label(order) -> str:
+    """"Paid · Shipped", "Awaiting payment", "Refunded · Delivered" (orders/states.py status_label)."""
+    return status_label(order)

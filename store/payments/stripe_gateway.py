@@ -23,7 +23,8 @@ from store.util import utcnow
 log = logging.getLogger(__name__)
 
 # Stripe accepts a Checkout Session expires_at between 30 minutes and 24 hours after creation.
-MIN_SESSION_SECONDS = 30 * 60 + 60   # one minute of margin for clock skew and request time
+STRIPE_MIN_SESSION_SECONDS = 30 * 60  # Stripe's own minimum
+MIN_SESSION_SECONDS = STRIPE_MIN_SESSION_SECONDS + 60   # one minute of margin for clock skew and request time
 MAX_SESSION_SECONDS = 24 * 60 * 60 - 60
 WEBHOOK_TOLERANCE = 300
 MAX_EVENT_DEPTH = 32  # Stripe's events nest well under this; a deeper body is refused before parsing
@@ -116,8 +117,10 @@ def checkout_session_params(order: Order, success_url: str, cancel_url: str, exp
     }
 
 
-def idempotency_key(order: Order) -> str:
-    return f"order-{order.id}-checkout-v1"
+def idempotency_key(order_id: int, attempt: int) -> str:
+    """One key per Checkout Session attempt: a retried create (same attempt, identical parameters) gets Stripe's
+    first answer; a new session (after the old one ended) is a new attempt, so a new key."""
+    return f"order-{order_id}-checkout-{attempt}"
 
 
 def _friendly(error: stripe.StripeError, action: str) -> PaymentError:
@@ -135,18 +138,28 @@ def _friendly(error: stripe.StripeError, action: str) -> PaymentError:
     return PaymentError(message)
 
 
-def create_checkout_session(order: Order, success_url: str, cancel_url: str) -> CheckoutSession:
-    """Create a Stripe Checkout Session for the order (prices from the order, never from the client)."""
-    expires_at = session_expiry(order)
-    params = checkout_session_params(order, success_url, cancel_url, expires_at)
+def create_checkout_session(params: dict, key: str) -> CheckoutSession:
+    """Create a Stripe Checkout Session from ``checkout_session_params`` (prices from the order, never from the
+    client) under idempotency key ``key``."""
     try:
-        session = _client().v1.checkout.sessions.create(
-            params=params, options={"idempotency_key": idempotency_key(order)})
+        session = _client().v1.checkout.sessions.create(params=params, options={"idempotency_key": key})
     except stripe.StripeError as error:
         raise _friendly(error, "start your payment") from error
     data = session.to_dict()
     return CheckoutSession(id=data["id"], url=data["url"],
-                           expires_at=_from_unix(data.get("expires_at") or _to_unix(expires_at)))
+                           expires_at=_from_unix(data.get("expires_at") or params["expires_at"]))
+
+
+def expire_session(session_id: str) -> dict:
+    """End an open Checkout Session (it can no longer be paid). Returns the session as Stripe reports it; a
+    session that already ended is retrieved instead."""
+    try:
+        session = _client().v1.checkout.sessions.expire(session_id)
+    except stripe.InvalidRequestError:
+        return retrieve_session(session_id)  # not open any more (expired or complete): say which
+    except stripe.StripeError as error:
+        raise _friendly(error, "update your payment") from error
+    return session.to_dict()
 
 
 def retrieve_session(session_id: str) -> dict:

@@ -83,7 +83,7 @@ def test_buy_two_products_with_demo_payment(app, page, shop, make_user, smtp_ser
     assert "Total paid: $44.45" in body
     with app.app_context():
         order = _db.session.scalars(select(Order).where(Order.number == number)).one()
-        assert order.state == "paid" and order.disclaimer_version == 1
+        assert order.payment_status == "paid" and order.disclaimer_version == 1
         assert _db.session.get(Variant, shop.roller).on_hand == 9
         assert _db.session.get(Variant, shop.oil_small).on_hand == 3
     assert page.js_errors == []
@@ -102,14 +102,50 @@ def test_decline_then_cancel(app, page, shop, smtp_server, outbox_worker, screen
     page.screenshot(path=str(screenshot_dir / "declined.png"), full_page=True)
     with app.app_context():
         order = _db.session.scalars(select(Order)).one()
-        assert order.state == "pending_payment" and _db.session.get(Variant, shop.roller).reserved == 1
+        assert order.payment_status == "pending" and _db.session.get(Variant, shop.roller).reserved == 1
     assert page.get_by_role("button", name=re.compile("Try again")).is_visible()
     page.get_by_role("button", name="Cancel this order").click()
     page.wait_for_url("**/cart")
     assert page.get_by_text("is cancelled and nothing was charged").is_visible()
     assert "Cedar Foot Roller" in page.locator("main").inner_text()  # the cart still has the item
     with app.app_context():
-        assert _db.session.scalars(select(Order)).one().state == "cancelled"
+        assert _db.session.scalars(select(Order)).one().payment_status == "voided"
         assert _db.session.get(Variant, shop.roller).reserved == 0
     outbox_worker.drain()
     assert smtp_server.messages == []
+
+
+def test_going_back_and_checking_out_again_resumes_the_same_order(app, page, shop, screenshot_dir, check_a11y):
+    """Issue 17: the shopper leaves the payment page, goes back to her cart, adds one more and checks out again:
+    one order (the same number), holding exactly what the cart holds; the cart says an order awaits payment."""
+    _add_to_cart(page, shop.oil_slug, "OIL-100")  # 2 in stock
+    page.goto("/checkout")
+    page.get_by_label("Email for your receipt").fill("guest@example.com")
+    _fill_address(page)
+    page.get_by_label("I have read the safety information for these products").check()
+    page.get_by_role("button", name="Place order and pay").click()
+    page.wait_for_url(re.compile(r".*/checkout/demo-pay/KW-.*"))
+    number = re.search(r"(KW-[A-Z0-9-]+)", page.url).group(1)
+
+    page.goto("/cart")
+    banner = page.locator("[data-awaiting-order]")
+    assert "You have an order awaiting payment" in banner.inner_text() and number in banner.inner_text()
+    check_a11y(page, "cart with an order awaiting payment")
+    page.screenshot(path=str(screenshot_dir / "cart-awaiting-payment.png"), full_page=True)
+    assert "left" not in page.locator("main").inner_text()  # her own order's unit is not "gone"
+    _add_to_cart(page, shop.oil_slug, "OIL-100")  # the second and last: her own order holds the first
+    page.goto("/checkout")
+    page.get_by_label("Email for your receipt").fill("guest@example.com")
+    _fill_address(page)
+    page.get_by_label("I have read the safety information for these products").check()
+    page.get_by_role("button", name="Place order and pay").click()
+    page.wait_for_url(re.compile(r".*/checkout/demo-pay/KW-.*"))
+    assert number in page.url
+    with app.app_context():
+        [order] = _db.session.scalars(select(Order)).all()
+        assert [(l.sku, l.quantity) for l in order.lines] == [("OIL-100", 2)]
+        assert _db.session.get(Variant, shop.oil_large).reserved == 2
+    page.get_by_role("button", name=re.compile("Pay")).first.click()
+    page.wait_for_url(f"**/checkout/complete/{number}")
+    page.goto("/cart")
+    assert page.locator("[data-awaiting-order]").count() == 0

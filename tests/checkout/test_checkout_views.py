@@ -95,7 +95,7 @@ def test_demo_purchase_as_guest(app, client, shop, smtp_server, outbox_worker):
     assert "Thank you, your order is confirmed" in done and 'data-order-state="paid"' in done
     with app.app_context():
         order = db.session.scalars(select(Order)).one()
-        assert order.state == "paid" and order.payment_provider == "demo" and order.user_id is None
+        assert order.payment_status == "paid" and order.payment_provider == "demo" and order.user_id is None
         assert db.session.get(Variant, shop.roller).on_hand == 8
     outbox_worker.drain()
     [mail] = smtp_server.to("guest@example.com")
@@ -113,16 +113,16 @@ def test_demo_decline_then_cancel_releases_stock(app, client, shop, smtp_server,
     html = declined.get_data(as_text=True)
     assert "Your test payment was declined. Nothing was charged." in html and "Cancel this order" in html
     with app.app_context():
-        assert db.session.scalars(select(Order)).one().state == "pending_payment"
+        assert db.session.scalars(select(Order)).one().payment_status == "pending"
         assert db.session.get(Variant, shop.oil_large).reserved == 2
     cancelled = client.post(f"/checkout/cancel/{number}", follow_redirects=True)
     assert f"Order {number} is cancelled" in cancelled.get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalars(select(Order)).one().state == "cancelled"
+        assert db.session.scalars(select(Order)).one().payment_status == "voided"
         assert db.session.get(Variant, shop.oil_large).reserved == 0
     assert client.post(f"/checkout/demo-pay/{number}", data={"action": "pay"}).status_code == 302
     with app.app_context():
-        assert db.session.scalars(select(Order)).one().state == "cancelled"
+        assert db.session.scalars(select(Order)).one().payment_status == "voided"
     outbox_worker.drain()
     assert smtp_server.messages == []
 
@@ -151,7 +151,7 @@ def test_other_visitors_cannot_see_or_pay_an_order(app, client, shop, make_user,
     assert stranger.get(f"/checkout/complete/{number}").status_code == 404
     assert stranger.get(f"/account/orders/{number}").status_code == 404
     with app.app_context():
-        assert db.session.scalars(select(Order)).one().state == "pending_payment"
+        assert db.session.scalars(select(Order)).one().payment_status == "pending"
 
 
 def test_demo_pay_refused_when_stripe_keys_set_or_demo_off(app, client, shop, stripe_http):
@@ -196,7 +196,7 @@ def test_stripe_checkout_redirects_to_hosted_page_and_return_is_verified(app, cl
     assert "Thank you, your order is confirmed" in html
     assert stripe_http.requests[-1]["path"] == "/v1/checkout/sessions/cs_test_view"
     with app.app_context():
-        assert db.session.get(Order, order_id).state == "paid"
+        assert db.session.get(Order, order_id).payment_status == "paid"
     outbox_worker.drain()
     assert len(smtp_server.messages) == 1
 
@@ -210,7 +210,7 @@ def test_stripe_error_at_checkout_keeps_order_pending(app, client, shop, stripe_
     assert "We could not reach our payment provider" in html and "your items are held until" in html
     assert "Pay securely now" in html and "Cancel this order" in html
     with app.app_context():
-        assert db.session.scalars(select(Order)).one().state == "pending_payment"
+        assert db.session.scalars(select(Order)).one().payment_status == "pending"
         assert db.session.get(Variant, shop.roller).reserved == 1
 
 

@@ -82,7 +82,7 @@ def test_same_webhook_twenty_times_at_once(app, shop, webhook_secret, smtp_serve
     outcomes = _run(20, deliver)
     assert outcomes.count("paid") == 1 and outcomes.count("duplicate") == 19
     with app.app_context():
-        assert _db.session.get(Order, order_id).state == "paid"
+        assert _db.session.get(Order, order_id).payment_status == "paid"
         assert _db.session.get(Variant, shop.roller).on_hand == 8 and ledger_totals(shop.roller) == (8, 0)
         assert _db.session.scalar(select(func.count(WebhookEvent.id))) == 1
         assert _db.session.scalar(select(func.count(OrderEvent.id)).where(OrderEvent.to_state == "paid")) == 1
@@ -165,7 +165,7 @@ def test_expiry_racing_payment(app, shop):
 
     _run(3, act)
     with app.app_context():
-        assert _db.session.get(Order, order_id).state == "paid"
+        assert _db.session.get(Order, order_id).payment_status == "paid"
         variant = _db.session.get(Variant, shop.roller)
         assert (variant.on_hand, variant.reserved) == (8, 0) and ledger_totals(shop.roller) == (8, 0)
 

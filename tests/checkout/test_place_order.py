@@ -25,7 +25,7 @@ def test_order_copies_lines_and_reserves_stock(app, db, shop):
     db.session.expire_all()
     order = db.session.get(Order, order.id)
     assert re.fullmatch(r"KW-[23456789ABCDEFGHJKMNPQRSTWXYZ]{4}-[23456789ABCDEFGHJKMNPQRSTWXYZ]{4}", order.number)
-    assert order.state == "pending_payment"
+    assert order.payment_status == "pending"
     lines = {line.sku: line for line in order.lines}
     assert set(lines) == {"ROLL-1", "OIL-100"}
     assert (lines["ROLL-1"].quantity, lines["ROLL-1"].unit_price_cents, lines["ROLL-1"].line_total_cents) == (3, 2400, 7200)

@@ -34,7 +34,7 @@ def test_create_checkout_session_exact_request(app, db, shop, stripe_http):
     assert url.startswith("https://checkout.stripe.com/c/pay/cs_test_a1B2c3")
     [request] = stripe_http.requests
     assert request["method"] == "POST" and request["url"] == "https://api.stripe.com/v1/checkout/sessions"
-    assert request["headers"]["Idempotency-Key"] == f"order-{order.id}-checkout-v1"
+    assert request["headers"]["Idempotency-Key"] == f"order-{order.id}-checkout-1"
     assert request["headers"]["Authorization"] == "Bearer sk_test_kneadwell"
     assert request["headers"]["Content-Type"] == "application/x-www-form-urlencoded"
     form = request["form"]
@@ -112,7 +112,7 @@ def test_errors_keep_order_pending_and_stock_reserved(app, db, shop, stripe_http
     assert "Invalid integer" not in str(info.value)  # Stripe's developer message is not shown to shoppers
     db.session.expire_all()
     stored = db.session.get(Order, order.id)
-    assert stored.state == "pending_payment" and stored.stripe_session_id is None
+    assert stored.payment_status == "pending" and stored.stripe_session_id is None
     assert db.session.get(Variant, shop.roller).reserved == 2
 
 
@@ -151,3 +151,111 @@ def test_only_the_gateway_imports_stripe():
                        if any(line.strip().startswith(("import stripe", "from stripe"))
                               for line in p.read_text().splitlines()))
     assert importers == ["payments/stripe_gateway.py"]
+
+
+# ------------------------------------------------------------------ paying again (issue 17)
+
+def _creates(stripe_http):
+    return [r for r in stripe_http.requests if r["method"] == "POST" and r["path"] == "/v1/checkout/sessions"]
+
+
+def _params(request):
+    return {k: v for k, v in request["form"].items()}
+
+
+def test_paying_again_while_the_session_is_open_creates_nothing_and_returns_the_same_url(app, db, shop, stripe_http):
+    """Bug: pressing Pay again sent the same key with a new expires_at, which real Stripe refuses."""
+    order = place([(shop.roller, 1)])
+    first = _session_json(order)
+    stripe_http.queue(200, first)
+    with app.test_request_context():
+        url = services.start_stripe_payment(order.id, "https://s/ok", "https://s/cancel")
+    stripe_http.queue(200, first)  # the retrieve: still open
+    with app.test_request_context():
+        again = services.start_stripe_payment(order.id, "https://s/ok", "https://s/cancel")
+    assert again == url == first["url"]
+    assert len(_creates(stripe_http)) == 1
+    retrieve = stripe_http.requests[-1]
+    assert retrieve["method"] == "GET" and retrieve["path"] == "/v1/checkout/sessions/cs_test_a1B2c3"
+
+
+def test_after_the_session_expired_a_new_one_is_created_with_a_new_key(app, db, shop, stripe_http):
+    order = place([(shop.roller, 1)])
+    stripe_http.queue(200, _session_json(order))
+    with app.test_request_context():
+        services.start_stripe_payment(order.id, "https://s/ok", "https://s/cancel")
+    ended = dict(_session_json(order), status="expired", url=None)
+    stripe_http.queue(200, ended)
+    stripe_http.queue(200, _session_json(order, session_id="cs_test_second"))
+    with app.test_request_context():
+        url = services.start_stripe_payment(order.id, "https://s/ok", "https://s/cancel")
+    assert "cs_test_second" in url
+    first, second = _creates(stripe_http)
+    assert first["headers"]["Idempotency-Key"] == f"order-{order.id}-checkout-1"
+    assert second["headers"]["Idempotency-Key"] == f"order-{order.id}-checkout-2"
+    db.session.expire_all()
+    stored = db.session.get(Order, order.id)
+    assert stored.stripe_session_id == "cs_test_second"
+    assert stored.expires_at >= stored.session_expires_at  # the hold lasts as long as the session
+
+
+def test_a_retried_create_sends_identical_parameters_under_its_key(app, db, shop, stripe_http):
+    """A create that failed on the network is retried later with the same key and the same expires_at; no two
+    create calls ever share a key with different parameters."""
+    order = place([(shop.roller, 1)])
+    app.config["STRIPE_MAX_NETWORK_RETRIES"] = 0
+    stripe_http.responses.append(stripe.APIConnectionError("Network error: reset"))
+    with app.test_request_context(), pytest.raises(PaymentError):
+        services.start_stripe_payment(order.id, "https://s/ok", "https://s/cancel")
+    time.sleep(1.1)  # a later press: "now" moved on, the session's expiry must not
+    stripe_http.queue(200, _session_json(order))
+    with app.test_request_context():
+        services.start_stripe_payment(order.id, "https://s/ok", "https://s/cancel")
+    creates = _creates(stripe_http)
+    assert len(creates) >= 2
+    by_key: dict[str, dict] = {}
+    for request in creates:
+        key = request["headers"]["Idempotency-Key"]
+        assert by_key.setdefault(key, _params(request)) == _params(request)
+    assert set(by_key) == {f"order-{order.id}-checkout-1"}
+
+
+def test_changing_the_cart_expires_the_open_session_before_the_order_is_updated(app, db, shop, stripe_http):
+    from store.cart.models import Cart
+    cart = Cart(token="t" * 40)
+    db.session.add(cart)
+    db.session.commit()
+    order = place([(shop.roller, 1)], cart_id=cart.id)
+    stripe_http.queue(200, _session_json(order))
+    with app.test_request_context():
+        services.start_stripe_payment(order.id, "https://s/ok", "https://s/cancel")
+    stripe_http.queue(200, _session_json(order))                       # retrieve: open
+    stripe_http.queue(200, dict(_session_json(order), status="expired"))  # expire
+    with app.test_request_context():
+        updated = place([(shop.roller, 2)], cart_id=cart.id)
+    assert updated.id == order.id and updated.number == order.number
+    expire = stripe_http.requests[-1]
+    assert expire["method"] == "POST" and expire["path"] == "/v1/checkout/sessions/cs_test_a1B2c3/expire"
+    db.session.expire_all()
+    stored = db.session.get(Order, order.id)
+    assert stored.stripe_session_id is None and [l.quantity for l in stored.lines] == [2]
+    assert db.session.get(Variant, shop.roller).reserved == 2
+
+
+def test_pressing_pay_again_on_the_pay_page_redirects_to_the_open_session(app, client, shop, stripe_http):
+    """Through the views: checkout creates the session; "Pay" on /checkout/pay/<number> retrieves it and sends the
+    shopper to the same URL, with no second create call."""
+    from tests.checkout.test_checkout_views import _add, _form
+    _add(client, shop.roller, 1)
+    body = {"id": "cs_test_view", "object": "checkout.session", "status": "open", "payment_status": "unpaid",
+            "url": "https://checkout.stripe.com/c/pay/cs_test_view", "expires_at": int(time.time()) + 1900}
+    stripe_http.queue(200, body)
+    placed = client.post("/checkout", data=_form(app))
+    assert placed.status_code == 303 and placed.headers["Location"] == body["url"]
+    with app.app_context():
+        number = db.session.scalars(db.select(Order.number)).one()
+    stripe_http.queue(200, body)
+    again = client.post(f"/checkout/pay/{number}")
+    assert again.status_code == 303 and again.headers["Location"] == body["url"]
+    assert len(_creates(stripe_http)) == 1
+    assert [r["method"] for r in stripe_http.requests] == ["POST", "GET"]

@@ -51,7 +51,8 @@ def test_expiry_and_a_refused_cancel_send_nothing(app, db, admin_client, shop, m
     db.session.commit()
     assert expire_due_orders() == 1
     paid = _paid(app, shop.roller)
-    admin_client.post(f"/admin/orders/{paid}/cancel", data={"note": "no"})  # paid orders are refunded, not cancelled
+    # A refused action (shipping without a carrier) queues nothing.
+    admin_client.post(f"/admin/orders/{paid}/ship", data={"carrier": "", "tracking_number": ""})
     outbox_worker.drain()
     assert [r.kind for r in rows(app)] == ["order_confirmation"]
     assert len(server.handler.messages) == 1

@@ -34,8 +34,8 @@ def test_the_scheduler_expires_an_unpaid_order(app, shop, start_worker):
     with app.app_context():
         fresh = place([(shop.roller, 1)]).id
     start_worker(periodic=True)
-    wait_until(lambda: order(app, order_id).state == "expired", timeout=15, message="the order to expire")
-    assert order(app, fresh).state == "pending_payment"
+    wait_until(lambda: order(app, order_id).payment_status == "expired", timeout=15, message="the order to expire")
+    assert order(app, fresh).payment_status == "pending"
     with app.app_context():
         roller = _db.session.get(Variant, shop.roller)
         assert (roller.on_hand, roller.reserved) == (10, 1) and ledger_totals(shop.roller) == (10, 1)
@@ -49,7 +49,7 @@ def test_reconciliation_fulfils_a_paid_session_whose_webhook_never_came(app, sho
     stripe_http.queue(200, dict(session_object(placed, session_id="cs_test_lost", payment_intent="pi_lost"),
                                 status="complete"))
     worker = start_worker(periodic=True)
-    wait_until(lambda: order(app, order_id).state == "paid", timeout=15, message="reconciliation")
+    wait_until(lambda: order(app, order_id).payment_status == "paid", timeout=15, message="reconciliation")
     retrieve = [r for r in stripe_http.requests if r["path"] == "/v1/checkout/sessions/cs_test_lost"]
     assert retrieve and retrieve[0]["method"] == "GET"
     paid = order(app, order_id)
@@ -59,7 +59,7 @@ def test_reconciliation_fulfils_a_paid_session_whose_webhook_never_came(app, sho
         assert (roller.on_hand, roller.reserved) == (8, 0) and ledger_totals(shop.roller) == (8, 0)
         actors = _db.session.scalars(select(OrderEvent.actor).where(OrderEvent.order_id == order_id,
                                                                     OrderEvent.to_state == "paid")).all()
-        assert actors == ["reconcile"]
+        assert actors == ["job:reconcile-payments"]
     # The same fulfilment as the webhook: the confirmation is queued once and delivered.
     worker.drain()
     assert [r.key for r in rows(app)] == [f"order-confirmation:{order_id}"]
@@ -78,17 +78,17 @@ def test_reconciliation_expires_a_session_that_ended_unpaid_and_asks_once(app, s
     stripe_http.queue(200, dict(session_object(placed, session_id="cs_test_gone", payment_status="unpaid"),
                                 status="expired"))
     start_worker(periodic=True)
-    wait_until(lambda: order(app, order_id).state == "expired", timeout=15, message="the order to expire")
+    wait_until(lambda: order(app, order_id).payment_status == "expired", timeout=15, message="the order to expire")
     with app.app_context():
         wait_until(lambda: _db.session.scalars(select(OrderEvent).where(
-            OrderEvent.order_id == order_id, OrderEvent.actor == "reconcile")).first(), timeout=10,
+            OrderEvent.order_id == order_id, OrderEvent.actor == "job:reconcile-payments")).first(), timeout=10,
             message="the reconcile answer to be recorded")
         _db.session.remove()
         assert _db.session.get(Variant, shop.oil_small).reserved == 0
     import time
     time.sleep(2.5)
     assert len([r for r in stripe_http.requests if "cs_test_gone" in r["path"]]) == 1
-    assert order(app, order_id).state == "expired"
+    assert order(app, order_id).payment_status == "expired"
 
 
 def test_old_sent_emails_are_purged_and_others_kept(app, shop):

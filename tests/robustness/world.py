@@ -128,8 +128,10 @@ def snapshot() -> dict:
     counts["variant_on_hand_sum"] = db.session.scalar(select(func.coalesce(func.sum(Variant.on_hand), 0)))
     counts["variant_reserved_sum"] = db.session.scalar(select(func.coalesce(func.sum(Variant.reserved), 0)))
     counts["variant_prices"] = db.session.scalar(select(func.coalesce(func.sum(Variant.price_cents), 0)))
-    for state, n in db.session.execute(select(Order.state, func.count()).group_by(Order.state)):
-        counts[f"orders_{state}"] = n
+    for payment, fulfilment, n in db.session.execute(
+            select(Order.payment_status, Order.fulfilment_status, func.count())
+            .group_by(Order.payment_status, Order.fulfilment_status)):
+        counts[f"orders_{payment}_{fulfilment}"] = n
     db.session.remove()
     return counts
 

@@ -35,35 +35,35 @@ def test_event_for_another_checkout_session_does_not_pay_the_order(client, order
     response = post_event(client, event("checkout.session.completed", forged, event_id="evt_other_session"))
     assert response.status_code == 200 and response.json["outcome"] == "mismatch"
     unpaid = _reload(order.id)
-    assert unpaid.state == "pending_payment" and unpaid.paid_cents == 0
+    assert unpaid.payment_status == "pending" and unpaid.paid_cents == 0
     assert unpaid.stripe_session_id == "cs_the_orders_own" and unpaid.stripe_payment_intent is None
     assert _roller(shop) == (10, 2)  # still reserved, nothing consumed
     assert smtp_server.messages == []
     # The order's own session still pays it afterwards.
     own = post_event(client, event("checkout.session.completed", session_object(order, session_id="cs_the_orders_own"),
                                    event_id="evt_own"))
-    assert own.json["outcome"] == "paid" and _reload(order.id).state == "paid"
+    assert own.json["outcome"] == "paid" and _reload(order.id).payment_status == "paid"
 
 
 def test_order_with_no_session_on_record_is_not_paid_by_any_session(client, db, shop, webhook_secret):
     bare = place([(shop.roller, 1)])  # a demo-mode order: never sent to Stripe
     response = post_event(client, event("checkout.session.completed", session_object(bare, session_id="cs_any")))
     assert response.status_code == 200 and response.json["outcome"] == "mismatch"
-    assert _reload(bare.id).state == "pending_payment" and _reload(bare.id).stripe_session_id is None
+    assert _reload(bare.id).payment_status == "pending" and _reload(bare.id).stripe_session_id is None
 
 
 def test_return_page_with_another_sessions_data_does_not_pay(app, order):
     from store.checkout import services
     with app.test_request_context():
         result = services.fulfil_order(order.id, session_object(order, session_id="cs_someone_elses"), "customer")
-    assert result.outcome == "mismatch" and _reload(order.id).state == "pending_payment"
+    assert result.outcome == "mismatch" and _reload(order.id).payment_status == "pending"
 
 
 def test_another_sessions_expiry_does_not_expire_the_order(client, order, shop):
     old = session_object(order, session_id="cs_an_older_one", payment_status="unpaid", status="expired")
     response = post_event(client, event("checkout.session.expired", old, event_id="evt_old_expired"))
     assert response.status_code == 200 and response.json["outcome"] == "ignored: not the order's session"
-    assert _reload(order.id).state == "pending_payment" and _roller(shop) == (10, 2)
+    assert _reload(order.id).payment_status == "pending" and _roller(shop) == (10, 2)
 
 
 def test_refund_of_another_payment_is_ignored(client, order):
@@ -73,7 +73,7 @@ def test_refund_of_another_payment_is_ignored(client, order):
               "metadata": {"order_id": str(order.id)}}
     response = post_event(client, event("charge.refunded", charge, event_id="evt_refund_other"))
     assert response.json["outcome"] == "ignored: not the order's payment"
-    assert _reload(order.id).state == "paid" and _reload(order.id).refunded_cents == 0
+    assert _reload(order.id).payment_status == "paid" and _reload(order.id).refunded_cents == 0
 
 
 @pytest.mark.parametrize("body", [
@@ -89,7 +89,7 @@ def test_signed_body_that_is_not_an_event_object_is_a_400(client, order, body):
     response = client.post("/stripe/webhook", data=body, content_type="application/json",
                            headers={"Stripe-Signature": sign(body)})
     assert response.status_code == 400 and response.json == {"error": "not an event"}
-    assert _reload(order.id).state == "pending_payment"
+    assert _reload(order.id).payment_status == "pending"
     assert db.session.query(WebhookEvent).count() == 0
 
 
@@ -105,4 +105,4 @@ def test_return_page_for_an_order_with_no_session_asks_stripe_nothing(app, db, s
     bare = place([(shop.roller, 1)], payment_provider="stripe")
     with app.test_request_context():
         assert services.confirm_stripe_return(bare.id, "cs_chosen_by_the_visitor", "guest") is None
-    assert stripe_http.requests == [] and _reload(bare.id).state == "pending_payment"
+    assert stripe_http.requests == [] and _reload(bare.id).payment_status == "pending"

@@ -13,7 +13,7 @@ from store.extensions import db
 from store.orders.models import Order
 from store.util import utcnow
 
-AWAITING_SHIPMENT = "paid"
+AWAITING_SHIPMENT = ("paid", "partially_refunded")  # payment statuses of orders still to ship (unfulfilled)
 
 
 @dataclass
@@ -66,8 +66,9 @@ def periods(points: list[DayPoint]) -> list[Period]:
 
 
 def orders_to_ship(limit: int = 10) -> tuple[int, list[Order]]:
-    count = db.session.scalar(select(func.count(Order.id)).where(Order.state == AWAITING_SHIPMENT)) or 0
-    orders = list(db.session.scalars(select(Order).where(Order.state == AWAITING_SHIPMENT)
+    awaiting = (Order.payment_status.in_(AWAITING_SHIPMENT), Order.fulfilment_status == "unfulfilled")
+    count = db.session.scalar(select(func.count(Order.id)).where(*awaiting)) or 0
+    orders = list(db.session.scalars(select(Order).where(*awaiting)
                                      .order_by(Order.paid_at, Order.id).limit(limit)))
     return count, orders
 

@@ -1,10 +1,11 @@
-"""Back-office order actions, only as the state machine allows: ship, mark delivered, cancel (releases stock),
-refund.
+"""Back-office order actions, only as the two state machines allow: ship, mark delivered, cancel (unpaid: void
+and release the stock; paid and unshipped: refund in full and restock), refund (by line and quantity or by
+amount, each line optionally back in stock), return to stock.
 
-Each action is one transaction: lock the order (``transaction(write=True)`` + ``lock_row``), move it with
-orders.states.transition (which writes the OrderEvent), record the audit row, commit. Refunds go through
-the payment provider (payments.stripe_gateway.refund for Stripe orders) with an idempotency key, and the
-refunded total is raised by a conditional UPDATE that can never pass paid_cents (the DB CHECK agrees).
+Every action is one call into ``store/orders/lifecycle.py`` (which changes the status, writes the order event,
+moves the stock and queues the email); the audit row is written in that same transaction through its ``audit``
+hook. Refunds go to the payment provider outside any database lock (lifecycle.refund). Actions are recorded
+under the signed-in admin's email.
 """
 from __future__ import annotations
 
@@ -12,41 +13,45 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from store.accounts.models import User
 from store.admin.audit import services as audit
-from store.db import lock_row, transaction
 from store.extensions import db
-from store.money import format_money
-from store.orders import emails as order_emails
-from store.orders.models import Order, Refund
-from store.orders.services import release_order_stock
-from store.orders.states import LABELS, InvalidTransition, OrderState, can_transition, transition
-from store.payments import stripe_gateway
+from store.orders import lifecycle
+from store.orders.lifecycle import LifecycleError, RefundError, RefundRequest  # noqa: F401  (re-exported)
+from store.orders.models import Order, Refund, RefundStatus
+from store.orders.states import (
+    FULFILMENT_LABELS, PAYMENT_LABELS, FulfilmentStatus, InvalidTransition, PaymentStatus, can_fulfil_move,
+)
+from store.payments.refunds import send_refund
 from store.safety.models import Disclaimer
 from store.util import date_arg, page_number
 
 log = logging.getLogger(__name__)
 
-
-class OrderActionError(Exception):
-    pass
-
-
-class RefundError(OrderActionError):
-    pass
+OrderActionError = LifecycleError
 
 
 def actor_label(actor_id: int | None) -> str:
-    return f"admin:{actor_id}" if actor_id else "system"
+    """The admin's email (outlives the account's id in the ledger and the history)."""
+    user = db.session.get(User, actor_id) if actor_id else None
+    return user.email if user is not None else "admin"
+
+
+def _audit(actor_id: int | None, action: str, reason: str = ""):
+    def hook(order: Order, changes: dict) -> None:
+        audit.record(actor_id, action, order, changes, reason=reason)
+    return hook
 
 
 # ------------------------------------------------------------------ reading
 
 @dataclass
 class OrderFilter:
-    state: str = ""
+    payment: str = ""
+    fulfilment: str = ""
     q: str = ""
     date_from: date | None = None
     date_to: date | None = None
@@ -56,16 +61,20 @@ class OrderFilter:
 
 def parse_filter(args) -> OrderFilter:
     page = page_number(args.get("page"), maximum=100_000)
-    state = args.get("state") or ""
-    return OrderFilter(state=state if state in {s.value for s in OrderState} else "",
+    payment = args.get("payment") or ""
+    fulfilment = args.get("fulfilment") or ""
+    return OrderFilter(payment=payment if payment in {s.value for s in PaymentStatus} else "",
+                       fulfilment=fulfilment if fulfilment in {s.value for s in FulfilmentStatus} else "",
                        q=(args.get("q") or "").strip()[:254], date_from=date_arg(args.get("from")), date_to=date_arg(args.get("to")),
                        attention=args.get("attention") == "1", page=page)
 
 
 def order_list_statement(f: OrderFilter):
     stmt = select(Order).options(selectinload(Order.lines))
-    if f.state:
-        stmt = stmt.where(Order.state == f.state)
+    if f.payment:
+        stmt = stmt.where(Order.payment_status == f.payment)
+    if f.fulfilment:
+        stmt = stmt.where(Order.fulfilment_status == f.fulfilment)
     if f.q:
         like = f"%{f.q.lower()}%"
         stmt = stmt.where(or_(Order.email.like(like), Order.number.ilike(f"%{f.q}%")))
@@ -90,138 +99,79 @@ def acknowledged_disclaimer(order: Order):
 @dataclass
 class AllowedActions:
     ship: bool
-    cancel: bool
+    cancel: bool          # void an unpaid order
+    cancel_paid: bool     # refund in full and restock a paid, unshipped order
     refund: bool
     refundable_cents: int
     deliver: bool = False
+    restock: bool = False
+    restock_default: bool = True
 
     @property
     def any(self) -> bool:
-        return self.ship or self.deliver or self.refund or self.cancel
+        return self.ship or self.deliver or self.refund or self.cancel or self.cancel_paid or self.restock
 
 
 def allowed_actions(order: Order) -> AllowedActions:
-    remaining = max(order.paid_cents - order.refunded_cents, 0)
-    refund = remaining > 0 and (can_transition(order.state, OrderState.PARTIALLY_REFUNDED)
-                                or can_transition(order.state, OrderState.REFUNDED))
-    return AllowedActions(ship=can_transition(order.state, OrderState.SHIPPED),
-                          cancel=can_transition(order.state, OrderState.CANCELLED), refund=refund,
-                          refundable_cents=remaining, deliver=can_transition(order.state, OrderState.DELIVERED))
+    paid = order.payment_status in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED)
+    refundable = lifecycle.refundable_cents(order) if paid else 0
+    restock = order.payment_status in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED,
+                                       PaymentStatus.REFUNDED) and any(
+        (l.restockable_quantity if order.fulfilment_status != FulfilmentStatus.UNFULFILLED
+         else l.refunded_quantity - l.restocked_quantity) > 0 for l in order.lines)
+    return AllowedActions(
+        ship=paid and can_fulfil_move(order, FulfilmentStatus.SHIPPED),
+        cancel=order.payment_status == PaymentStatus.PENDING,
+        cancel_paid=paid and order.fulfilment_status == FulfilmentStatus.UNFULFILLED and refundable > 0,
+        refund=refundable > 0, refundable_cents=refundable,
+        deliver=can_fulfil_move(order, FulfilmentStatus.DELIVERED),
+        restock=restock and order.fulfilment_status != FulfilmentStatus.RETURNED,
+        restock_default=lifecycle.default_restock(order))
 
 
 # ------------------------------------------------------------------ actions
 
-def _locked(order_id: int) -> Order:
-    """The order, locked for this transaction (opened with ``transaction(write=True)``)."""
-    order = lock_row(Order, order_id)
-    if order is None:
-        raise OrderActionError("That order no longer exists.")
-    return order
-
-
 def mark_shipped(order_id: int, carrier: str, tracking_number: str, *, actor_id: int | None) -> Order:
-    carrier, tracking_number = (carrier or "").strip()[:80], (tracking_number or "").strip()[:120]
-    if not carrier or not tracking_number:
-        raise OrderActionError("Enter the carrier and the tracking number.")
-    with transaction(write=True):
-        order = _locked(order_id)
-        before = {"state": order.state, "carrier": order.carrier, "tracking_number": order.tracking_number}
-        transition(order, OrderState.SHIPPED, actor_label(actor_id), f"Shipped with {carrier}, tracking {tracking_number}")
-        order.carrier, order.tracking_number = carrier, tracking_number
-        audit.record(actor_id, "order.ship", order, audit.diff(before, {
-            "state": order.state, "carrier": carrier, "tracking_number": tracking_number}))
-        order_emails.queue_shipped(order)
-    return order
+    return lifecycle.ship(order_id, carrier, tracking_number, actor_label(actor_id), _audit(actor_id, "order.ship"))
 
 
 def mark_delivered(order_id: int, *, actor_id: int | None) -> Order:
-    """Record that a shipped order arrived. Any other state is refused with a clear message, changing nothing."""
-    with transaction(write=True):
-        order = _locked(order_id)
-        if not can_transition(order.state, OrderState.DELIVERED):
-            state = LABELS.get(OrderState(order.state), order.state).lower()
-            raise OrderActionError(f"Order {order.number} is {state}: only a shipped order can be marked as "
-                                   "delivered. Nothing was changed.")
-        before = order.state
-        transition(order, OrderState.DELIVERED, actor_label(actor_id), "Marked as delivered")
-        audit.record(actor_id, "order.deliver", order, {"state": [before, order.state]})
-    return order
+    return lifecycle.deliver(order_id, actor_label(actor_id), _audit(actor_id, "order.deliver"))
 
 
-def cancel(order_id: int, note: str, *, actor_id: int | None) -> Order:
-    """Cancel an unpaid order and release its reserved stock (the state machine refuses paid orders:
-    those are refunded instead)."""
+def cancel(order_id: int, note: str, *, actor_id: int | None, key: str = "") -> Order:
+    """Cancel: an unpaid order is voided (its stock released); a paid order that has not shipped is refunded in
+    full and every item goes back in stock, in one action."""
     note = (note or "").strip()[:300] or "Cancelled by the shop"
-    with transaction(write=True):
-        order = _locked(order_id)
-        before = order.state
-        transition(order, OrderState.CANCELLED, actor_label(actor_id), note)
-        release_order_stock(order, note)
-        audit.record(actor_id, "order.cancel", order, {"state": [before, order.state]}, reason=note)
-        order_emails.queue_cancelled(order, note)
-    return order
+    order = db.session.get(Order, order_id)
+    if order is None:
+        raise LifecycleError("That order no longer exists.")
+    actor = actor_label(actor_id)
+    if order.payment_status == PaymentStatus.PENDING:
+        db.session.rollback()
+        return lifecycle.cancel_unpaid(order_id, actor, note, email=True, audit=_audit(actor_id, "order.cancel", note))
+    record = lifecycle.cancel_paid(order_id, note, key or lifecycle.new_refund_key(), actor, send_refund,
+                                   audit=_audit(actor_id, "order.cancel", note))
+    if record.status == RefundStatus.FAILED:
+        raise RefundError(f"The refund failed, so the order was not cancelled: {record.failure}")
+    return db.session.get(Order, order_id)
 
 
-def refund(order_id: int, amount_cents: int, reason: str, idempotency_key: str, *,
-           actor_id: int | None) -> tuple[Refund, bool]:
-    """Refund ``amount_cents`` of a paid order. Returns (refund, created). Submitting the same
-    idempotency key again returns the first refund and changes nothing. Raises RefundError when the amount
-    is not within what is left to refund, or InvalidTransition when the order cannot be refunded."""
-    reason = (reason or "").strip()[:300]
-    key = (idempotency_key or "").strip()[:120]
-    if not key:
-        raise RefundError("The refund form is missing its one-time key; reload the page and try again.")
-    if not isinstance(amount_cents, int) or amount_cents <= 0:
+def refund(order_id: int, amount_cents: int | None, reason: str, idempotency_key: str, *,
+           actor_id: int | None, lines: dict[int, int] | None = None,
+           restock: dict[int, int] | None = None) -> tuple[Refund, bool]:
+    """Refund lines (and quantities) and/or an amount of a paid, shipped or delivered order. Returns (refund,
+    created); the same idempotency key again returns the first refund. Raises RefundError when it is not within
+    what is left to refund, or when the provider refused (the refund is then recorded as failed)."""
+    if amount_cents is not None and (not isinstance(amount_cents, int) or amount_cents <= 0):
         raise RefundError("Enter an amount to refund, more than 0.")
-    with transaction(write=True):
-        order = _locked(order_id)
-        existing = db.session.scalar(select(Refund).where(Refund.idempotency_key == key))
-        if existing is None:
-            return _refund_locked(order, amount_cents, reason, key, actor_id=actor_id), True
-    # The same form sent again: the first refund stands, nothing more is refunded.
-    if existing.order_id != order_id:
-        raise RefundError("That refund key belongs to another order.")
-    return existing, False
+    record, created = lifecycle.refund(
+        order_id, RefundRequest(lines=lines or {}, amount_cents=amount_cents, restock=restock or {}, reason=reason),
+        idempotency_key, actor_label(actor_id), send_refund, audit=_audit(actor_id, "order.refund", reason))
+    if record.status == RefundStatus.FAILED:
+        raise RefundError(f"The refund did not go through: {record.failure} Nothing was refunded.")
+    return record, created
 
 
-def _refund_locked(order: Order, amount_cents: int, reason: str, key: str, *, actor_id: int | None) -> Refund:
-    """Inside refund's transaction, the order locked: check the amount, raise refunded_cents, ask the provider,
-    record the refund, move the order."""
-    before = {"state": order.state, "refunded_cents": order.refunded_cents}
-    remaining = order.paid_cents - order.refunded_cents
-    if amount_cents > remaining:
-        raise RefundError(f"You can refund at most {format_money(remaining, order.currency)} more on this order "
-                          f"(paid {format_money(order.paid_cents, order.currency)}, already refunded "
-                          f"{format_money(order.refunded_cents, order.currency)}).")
-    target = OrderState.REFUNDED if amount_cents == remaining else OrderState.PARTIALLY_REFUNDED
-    if not can_transition(order.state, target):
-        raise InvalidTransition(order.number, order.state, target,
-                                f"Order {order.number} is {LABELS.get(OrderState(order.state), order.state).lower()}"
-                                " and cannot be refunded.")
-    # The guard that matters: refunded can never pass paid, even against a concurrent refund.
-    result = db.session.execute(
-        update(Order).where(Order.id == order.id, Order.refunded_cents + amount_cents <= Order.paid_cents)
-        .values(refunded_cents=Order.refunded_cents + amount_cents)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise RefundError("That refund would exceed the amount paid; nothing was refunded.")
-    provider_id = None
-    if order.payment_provider == "stripe":
-        if not order.stripe_payment_intent:
-            raise RefundError("This order has no Stripe payment to refund; check it in the Stripe dashboard.")
-        provider_id = stripe_gateway.refund(order.stripe_payment_intent, amount_cents, f"refund-{key}").get("id")
-    db.session.refresh(order, ["refunded_cents", "paid_cents"])
-    record = Refund(order_id=order.id, amount_cents=amount_cents, reason=reason, provider_refund_id=provider_id,
-                    idempotency_key=key, actor=actor_label(actor_id))
-    db.session.add(record)
-    transition(order, target, actor_label(actor_id),
-               f"Refunded {format_money(amount_cents, order.currency)} "
-               f"({format_money(order.refunded_cents, order.currency)} of "
-               f"{format_money(order.paid_cents, order.currency)} in total)"
-               + (f": {reason}" if reason else ""))
-    audit.record(actor_id, "order.refund", order, {
-        "state": [before["state"], order.state],
-        "refunded_cents": [before["refunded_cents"], order.refunded_cents]}, reason=reason)
-    db.session.flush()
-    order_emails.queue_refund(order, record)
-    return record
+def return_to_stock(order_id: int, quantities: dict[int, int], *, actor_id: int | None) -> Order:
+    return lifecycle.return_to_stock(order_id, quantities, actor_label(actor_id), _audit(actor_id, "order.restock"))
