@@ -103,6 +103,14 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration on SQLite rebuilds a table (create new, copy, drop old, rename). With foreign keys
+            # on, dropping the old table would cascade to every row that points at it (order lines, events,
+            # refunds...). The pragma only takes effect outside a transaction, so it is set here, before the
+            # migrations' transaction, and the foreign keys are checked when they are done.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()   # end SQLAlchemy's autobegun transaction: the migrations open their own
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -111,6 +119,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"the migration left rows pointing at nothing: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -1,13 +1,13 @@
 """pages: versioned policy and help pages (shipping, returns, privacy, terms, about, contact) and contact messages
 
 Revision ID: pages_1
-Revises: claims_1
+Revises: search_2
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "pages_1"
-down_revision = "claims_1"
+down_revision = "search_2"
 branch_labels = None
 depends_on = None
 

@@ -40,6 +40,12 @@ def queue_shipped(order: Order) -> int | None:
         order_id=order.id, subject=f"Your order {order.number} is on its way", order=order)
 
 
+def queue_delivered(order: Order) -> int | None:
+    return outbox.enqueue_email(
+        key=outbox.stable_key("order-delivered", order.id), to=order.email, template="order_delivered",
+        order_id=order.id, subject=f"Your order {order.number} has arrived", order=order, view_url=_view_url(order))
+
+
 def queue_cancelled(order: Order, reason: str = "") -> int | None:
     return outbox.enqueue_email(
         key=outbox.stable_key("order-cancelled", order.id), to=order.email, template="order_cancelled",

@@ -328,6 +328,7 @@ def deliver(order_id: int, actor: str, audit: Callable[[Order, dict], None] | No
                                     "shipped order can be marked as delivered. Nothing was changed.")
         before = order.fulfilment_status
         transition(order, Machine.FULFILMENT, F.DELIVERED, actor, "Marked as delivered")
+        order_emails.queue_delivered(order)
         if audit:
             audit(order, {"fulfilment_status": [before, order.fulfilment_status]})
     return order

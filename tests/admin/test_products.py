@@ -229,7 +229,7 @@ def test_delete_unreferenced_product_but_archive_one_in_orders(app, db, admin_cl
     make_disclaimers()
     lonely = make_product("Never Sold")
     sold = make_product("Sold Once")
-    order = Order(number="KW-TEST-0001", email="buyer@example.com", state="paid", total_cents=1999,
+    order = Order(number="KW-TEST-0001", email="buyer@example.com", payment_status="paid", total_cents=1999,
                   paid_cents=1999, subtotal_cents=1999)
     order.lines.append(OrderLine(variant_id=sold.variants[0].id, product_name=sold.name, sku=sold.variants[0].sku,
                                  unit_price_cents=1999, quantity=1, line_total_cents=1999))

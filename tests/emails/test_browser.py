@@ -19,6 +19,7 @@ def emails(db, make_user, client):
     order = place_order([(product.variants[0].id, 2), (ball.variants[0].id, 1)], email="robin@example.com")
     pay_order(order)
     admin_orders.mark_shipped(order.id, "USPS", "9400100000000000000000", actor_id=None)
+    admin_orders.mark_delivered(order.id, actor_id=None)
     admin_orders.refund(order.id, 900, "the ball arrived dented", "shot-1", actor_id=None)
     other = place_order([(ball.variants[0].id, 1)], email="c@example.com")
     admin_orders.cancel(other.id, "You asked us to cancel it", actor_id=None)
@@ -27,7 +28,8 @@ def emails(db, make_user, client):
     return {row.kind: row for row in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))}
 
 
-KINDS = ["order_confirmation", "order_shipped", "order_refunded", "order_cancelled", "password_reset"]
+KINDS = ["order_confirmation", "order_shipped", "order_delivered", "order_refunded", "order_cancelled",
+         "password_reset"]
 
 
 def test_each_email_renders_in_the_layout_wide_and_narrow(page, emails, screenshot_dir):

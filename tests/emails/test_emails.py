@@ -75,6 +75,20 @@ def test_shipped_email_with_an_unknown_carrier_shows_the_number_without_a_link(d
     assert "Track your parcel" not in row.body_text
 
 
+def test_delivered_email_once_with_the_lines_the_returns_page_and_the_order_link(db, paid_order):
+    admin_orders.mark_shipped(paid_order.id, "UPS", "1Z 999 AA1", actor_id=None)
+    admin_orders.mark_delivered(paid_order.id, actor_id=None)
+    row = _row(db, "order_delivered")
+    _assert_branded(row)
+    assert row.subject == f"Your order {paid_order.number} has arrived"
+    for part in (row.body_html, row.body_text):
+        assert paid_order.number in part and "Email Roller" in part
+        assert "http://localhost/returns" in part
+    assert re.search(r'<a class="button" href="http://localhost/orders/[^"]+"[^>]*>See your order</a>', row.body_html)
+    assert len([r for r in db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.kind == "order_delivered"))]) == 1
+
+
 def test_refund_email(db, paid_order):
     admin_orders.refund(paid_order.id, 1000, "one roller came scratched", "email-test-1", actor_id=None)
     row = _row(db, "order_refunded")
