@@ -2,6 +2,7 @@
 from store.accounts.models import Address, Role, User  # noqa: F401
 from store.accounts.auth_models import RecoveryCode, TwoFactor, UserSession  # noqa: F401
 from store.admin.audit.models import AuditLog  # noqa: F401
+from store.alerts.models import StockAlert  # noqa: F401
 from store.cart.models import Cart, CartLine  # noqa: F401
 from store.catalog.models import (  # noqa: F401
     Category, CategoryPicture, CategorySlugRedirect, Product, ProductImage, ProductKind, ProductStatus, Variant,
@@ -15,6 +16,8 @@ from store.orders.models import Order, OrderEvent, OrderLine, Refund, WebhookEve
 from store.pricing.models import (  # noqa: F401
     DiscountCode, DiscountRedemption, ShippingMethod, ShippingZone, ShippingZoneCountry, TaxRate,
 )
+from store.reviews.models import Review, ReviewInvitation, ReviewReport  # noqa: F401
 from store.safety.models import Disclaimer, DisclaimerKind  # noqa: F401
 from store.search.models import SearchEntry  # noqa: F401
 from store.outbox.models import OutboxMessage  # noqa: F401
+from store.wishlists.models import WishlistItem  # noqa: F401

@@ -78,6 +78,7 @@ from store.admin.guides import views as guide_views  # noqa: E402,F401
 from store.admin.inventory import cli as inventory_cli  # noqa: E402,F401
 from store.admin.inventory import views as inventory_views  # noqa: E402,F401
 from store.admin.orders import views as order_views  # noqa: E402,F401
+from store.admin.reviews import views as review_views  # noqa: E402,F401
 from store.admin.pricing import views as pricing_views  # noqa: E402,F401
 from store.admin.outbox import views as outbox_views  # noqa: E402,F401
 from store.admin.catalog import category_views  # noqa: E402,F401
