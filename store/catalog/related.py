@@ -42,9 +42,8 @@ def same_category(product: Product, limit: int) -> list[int]:
 
 def related_ids(product: Product, limit: int = LIMIT) -> list[int]:
     chosen: list[int] = []
+    # Every source runs, even when the first ones filled the list: the page's query count stays fixed.
     for _rank, source in current_app.extensions.get(EXTENSION, ()):
-        if len(chosen) >= limit:
-            break
         for pid in source(product, limit + 1):
             if pid != product.id and pid not in chosen:
                 chosen.append(pid)
