@@ -70,6 +70,8 @@ class Config:
     REGISTRATION_LINK_MAX_AGE = _int("REGISTRATION_LINK_MAX_AGE", 24 * 3600)  # seconds to finish signing up
     GUEST_ORDER_LINK_MAX_AGE_DAYS = _int("GUEST_ORDER_LINK_MAX_AGE_DAYS", 90)
     ORDER_LINK_RATE_LIMIT = os.environ.get("ORDER_LINK_RATE_LIMIT", "5 per hour")
+    REVIEW_REPORT_RATE_LIMIT = os.environ.get("REVIEW_REPORT_RATE_LIMIT", "10 per hour")  # per address
+    STOCK_ALERT_RATE_LIMIT = os.environ.get("STOCK_ALERT_RATE_LIMIT", "20 per hour")
 
     # Checkout
     SHIPPING_FLAT_CENTS = _int("SHIPPING_FLAT_CENTS", 595)

@@ -1,11 +1,12 @@
 """Subscribe to a sold-out option (one click when signed in) and unsubscribe from the email's link."""
 from __future__ import annotations
 
-from flask import Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from store.alerts import bp, services
 from store.catalog.views import add_product_page_extension
+from store.extensions import limiter
 from store.forms import StoreForm
 from store.util import int_in_range
 
@@ -27,6 +28,8 @@ def _product_page(product, variants, selected, args) -> dict:
 
 
 @bp.post("/alerts/subscribe")
+@limiter.limit(lambda: current_app.config.get("STOCK_ALERT_RATE_LIMIT", "20 per hour"),
+               error_message="Too many attempts in a short time. Please wait a while and try again.")
 def subscribe():
     variant_id = int_in_range(request.form.get("variant_id"))
     back = request.form.get("slug") or ""

@@ -2,11 +2,12 @@
 reviews' part of product pages and product cards."""
 from __future__ import annotations
 
-from flask import Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from store.catalog import related
 from store.catalog.views import add_product_page_extension
+from store.extensions import limiter
 from store.reviews import bp, services
 from store.reviews.forms import ReportForm, ReviewForm
 from store.util import int_in_range, page_number
@@ -92,6 +93,8 @@ def write_for_order(number: str):
 
 
 @bp.post("/reviews/<int:review_id>/report")
+@limiter.limit(lambda: current_app.config.get("REVIEW_REPORT_RATE_LIMIT", "10 per hour"),
+               error_message="Too many attempts in a short time. Please wait a while and try again.")
 def report(review_id: int):
     form = ReportForm()
     slug = request.form.get("slug") or ""
