@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Callable
 
 from flask import Flask, current_app
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import false, select
+from sqlalchemy.orm import joinedload
 
 from store.catalog.models import Product, ProductStatus
 from store.extensions import db
@@ -32,10 +32,10 @@ def register_source(app: Flask, rank: int, source: Source) -> None:
 
 
 def same_category(product: Product, limit: int) -> list[int]:
-    if product.category_id is None:
-        return []
+    # (queried even without a category, matching nothing: the page's query count stays the same)
+    same = Product.category_id == product.category_id if product.category_id is not None else false()
     return list(db.session.scalars(
-        select(Product.id).where(Product.category_id == product.category_id, Product.id != product.id,
+        select(Product.id).where(same, Product.id != product.id,
                                  Product.status == ProductStatus.ACTIVE)
         .order_by(Product.featured.desc(), Product.name, Product.id).limit(limit)))
 
@@ -55,11 +55,10 @@ def related_ids(product: Product, limit: int = LIMIT) -> list[int]:
 def related_products(product: Product, limit: int = LIMIT) -> list[Product]:
     """The related products that are for sale, in the sources' order (cards ready: variants and images)."""
     ids = related_ids(product, limit)
-    if not ids:
-        return []
+    # One query, run even when no source found anything, so the page's query count never changes.
     found = {p.id: p for p in db.session.scalars(
         select(Product).where(Product.id.in_(ids), Product.status == ProductStatus.ACTIVE)
-        .options(selectinload(Product.variants), selectinload(Product.images)))}
+        .options(joinedload(Product.variants), joinedload(Product.images))).unique()}
     return [found[i] for i in ids if i in found]
 
 

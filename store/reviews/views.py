@@ -31,7 +31,7 @@ def _product_page(product, variants, selected, args) -> dict:
     page = page_number(args.get("reviews_page"), maximum=1000)
     rating = services.summary(product.id)
     shown_total = rating.distribution.get(stars, 0) if stars else rating.count
-    reviews = services.published_reviews(product.id, sort=sort, stars=stars, page=page) if shown_total else []
+    reviews = services.published_reviews(product.id, sort=sort, stars=stars, page=page)  # always: fixed count
     return {"rating": rating, "reviews": reviews, "reviews_sort": sort, "reviews_stars": stars,
             "reviews_page": page, "reviews_has_more": shown_total > page * services.PER_PAGE,
             "review_sorts": services.SORTS, "report_form": ReportForm(formdata=None),
