@@ -32,6 +32,7 @@ from store.media import views as media_views
 from store.orders import bp as orders_bp
 from store.reviews import bp as reviews_bp
 from store.reviews import views as reviews_views
+from store.safety import bp as safety_bp
 from store.safety import template_globals as safety_globals
 from store.seo import bp as seo_bp
 from store.util import DB_INT_MAX
@@ -187,8 +188,8 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for bp in (catalog_bp, seo_bp, guides_bp, accounts_bp, cart_bp, checkout_bp, orders_bp, reviews_bp, alerts_bp,
-               wishlists_bp, admin_bp):
+    for bp in (catalog_bp, seo_bp, safety_bp, guides_bp, accounts_bp, cart_bp, checkout_bp, orders_bp, reviews_bp,
+               alerts_bp, wishlists_bp, admin_bp):
         app.register_blueprint(bp)
     health.register(app)          # /healthz, /readyz and their pluggable checks (database, Redis)
 

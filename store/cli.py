@@ -23,6 +23,8 @@ def seed_demo(if_empty: bool) -> None:
 
 def register(app: Flask) -> None:
     from store.jobs.cli import worker
+    from store.safety.cli import check_claims
 
     app.cli.add_command(seed_demo)
+    app.cli.add_command(check_claims)
     app.cli.add_command(worker)

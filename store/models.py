@@ -5,7 +5,8 @@ from store.admin.audit.models import AuditLog  # noqa: F401
 from store.alerts.models import StockAlert  # noqa: F401
 from store.cart.models import Cart, CartLine  # noqa: F401
 from store.catalog.models import (  # noqa: F401
-    Category, CategoryPicture, CategorySlugRedirect, Product, ProductImage, ProductKind, ProductStatus, Variant,
+    Allergen, AllergenSource, Category, CategoryPicture, CategorySlugRedirect, Product, ProductImage,
+    ProductIngredient, ProductKind, ProductStatus, ProductWarningVersion, Variant,
 )
 from store.guides.models import (  # noqa: F401
     Guide, GuideFAQ, GuideProduct, GuideReference, GuideStatus, GuideStep, Tag,
@@ -17,7 +18,9 @@ from store.pricing.models import (  # noqa: F401
     DiscountCode, DiscountRedemption, ShippingMethod, ShippingZone, ShippingZoneCountry, TaxRate,
 )
 from store.reviews.models import Review, ReviewInvitation, ReviewReport  # noqa: F401
-from store.safety.models import Disclaimer, DisclaimerKind  # noqa: F401
+from store.safety.models import (  # noqa: F401
+    ClaimOverride, ClaimTerm, Disclaimer, DisclaimerKind, ProblemReport,
+)
 from store.search.models import SearchEntry  # noqa: F401
 from store.outbox.models import OutboxMessage  # noqa: F401
 from store.wishlists.models import WishlistItem  # noqa: F401

@@ -48,12 +48,20 @@ def make_category(name: str | None = None, slug: str | None = None) -> Category:
 def make_product(name: str | None = None, *, slug: str | None = None, category: Category | None = None,
                  status: str = ProductStatus.ACTIVE, warnings: str = "Do not use over bruises.\nStop if pain increases.",
                  variants: list[dict] | None = None, kind: str = "tool", featured: bool = False,
-                 summary: str | None = None, description: str = "A **sturdy** tool.", index: bool = True) -> Product:
+                 summary: str | None = None, description: str = "A **sturdy** tool.", index: bool = True,
+                 ingredients: list[tuple] | None = None) -> Product:
+    """``ingredients``: (INCI name, common name, percent) tuples; an oil gets sunflower seed oil by default (an
+    oil cannot be published without its ingredient list)."""
     n = next(_seq)
     name = name or f"Test Product {n}"
     product = Product(name=name, slug=slug or f"test-product-{n}", kind=kind, summary=summary or f"{name} summary.",
                       warnings=warnings, featured=featured, category=category, status=ProductStatus.DRAFT)
     catalog.set_description(product, description)
+    if ingredients is None and kind == "oil":
+        ingredients = [("Helianthus Annuus Seed Oil", "Sunflower seed oil", None)]
+    if ingredients:
+        catalog.set_ingredients(product, [{"inci_name": i, "common_name": c, "percent": p}
+                                          for i, c, p in ingredients])
     product.images.append(ProductImage(path="img/products/placeholder.svg", alt_text=f"Picture of {name}"))
     for position, v in enumerate(variants or [{"price_cents": 1999, "on_hand": 10}]):
         product.variants.append(Variant(

@@ -1,6 +1,6 @@
 """Back office: one blueprint, one gate. Every admin page is behind ``_require_admin``.
 
-One subpackage per domain (catalog, inventory, guides, orders, disclaimers, audit, dashboard), each with its
+One subpackage per domain (catalog, compliance, inventory, guides, orders, disclaimers, audit, dashboard), each with its
 views (routes on this blueprint), forms and services; ``forms.py`` here holds only the form bits they share.
 """
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
@@ -72,6 +72,7 @@ def _no_store(response):
 # The domains attach their routes (and the inventory CLI command) to ``bp``: imported after it exists.
 from store.admin.audit import views as audit_views  # noqa: E402,F401
 from store.admin.catalog import views as catalog_views  # noqa: E402,F401
+from store.admin.compliance import views as compliance_views  # noqa: E402,F401
 from store.admin.dashboard import views as dashboard_views  # noqa: E402,F401
 from store.admin.disclaimers import views as disclaimer_views  # noqa: E402,F401
 from store.admin.guides import views as guide_views  # noqa: E402,F401

@@ -122,6 +122,14 @@ ENDPOINT_ROLES: dict[str, Need] = {
     "admin.disclaimers": page(READONLY),
     "admin.disclaimer_versions": page(READONLY),
     "admin.disclaimer_save": action(OWNER, "Disclaimers are changed only with the shop owner's account."),
+    # compliance: the claims lexicon decides what every screen flags (the owner's), overrides are read-only
+    # records, problem reports are handled (status) by staff
+    "admin.claims_lexicon": form(READONLY, OWNER, "The claims lexicon is changed only with the shop owner's account."),
+    "admin.claims_term_delete": action(OWNER, "The claims lexicon is changed only with the shop owner's account."),
+    "admin.claims_screen": action(STAFF, "Checking copy needs a staff or owner account."),
+    "admin.claims_overrides": page(READONLY),
+    "admin.problem_reports": page(READONLY),
+    "admin.problem_report_detail": form(READONLY, STAFF, "Handling problem reports needs a staff or owner account."),
     # pricing: discount codes, shipping rates and tax are money settings (the owner changes them)
     "admin.discounts": form(READONLY, OWNER, "Discount codes are changed only with the shop owner's account."),
     "admin.discount_edit": form(READONLY, OWNER, "Discount codes are changed only with the shop owner's account."),

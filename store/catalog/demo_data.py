@@ -576,6 +576,17 @@ PRODUCTS = [
             "Keep away from eyes, mucous membranes and broken or irritated "
             "skin. Wash your hands well after use.",
             "Keep out of reach of children. Not for use on children.",
+            "Contains limonene and linalool, fragrance allergens found naturally in the ginger and black "
+            "pepper oils. Patch test first if fragrance has irritated your skin before.",
+        ],
+        # (INCI name, common name, percent or None): INCI names are facts, the common names our words.
+        "ingredients": [
+            ("Prunus Amygdalus Dulcis Oil", "Sweet almond oil", None),
+            ("Zingiber Officinale Root Oil", "Ginger root oil", "1.5"),
+            ("Piper Nigrum Fruit Oil", "Black pepper oil", "1"),
+            ("Tocopherol", "Vitamin E", "0.5"),
+            ("Limonene", "Part of the essential oils' own scent", None),
+            ("Linalool", "Part of the essential oils' own scent", None),
         ],
         "image": "warming-massage-oil.svg",
         "image_alt": (
@@ -629,6 +640,11 @@ PRODUCTS = [
             "use. Avoid eyes and mucous membranes.",
             "Keep out of reach of children.",
         ],
+        "ingredients": [
+            ("Helianthus Annuus Seed Oil", "Sunflower seed oil", None),
+            ("Arnica Montana Flower Extract", "Arnica flowers steeped in the oil", None),
+            ("Tocopherol", "Vitamin E", "0.5"),
+        ],
         "image": "arnica-massage-oil.svg",
         "image_alt": (
             "A slim amber bottle with a cream label reading Meadow, beside a "
@@ -675,6 +691,9 @@ PRODUCTS = [
             "Keep away from eyes, mucous membranes and broken skin.",
             "Oily floors and tubs are slippery; wipe up spills straight away.",
             "Keep out of reach of children.",
+        ],
+        "ingredients": [
+            ("Caprylic/Capric Triglyceride", "Fractionated coconut oil", "100"),
         ],
         "image": "unscented-carrier-oil.svg",
         "image_alt": (

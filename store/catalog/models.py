@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import inspect
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event, false, text
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from store.extensions import db
 from store.media.models import Picture
@@ -31,6 +33,10 @@ ACTIVE_NEEDS_WARNINGS_SQL = (
     "status <> 'active' OR "
     "length(trim(replace(replace(replace(warnings, '\n', ' '), '\r', ' '), '\t', ' '))) > 0"
 )
+
+
+def _warning_lines(text_: str | None) -> list[str]:
+    return [line.strip() for line in (text_ or "").splitlines() if line.strip()]
 
 
 class Category(db.Model):
@@ -112,6 +118,9 @@ class Product(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Optimistic locking: a stale edit raises StaleDataError instead of overwriting.
     version: Mapped[int] = mapped_column(default=1)
+    # The warnings are versioned like disclaimers: every change of their text bumps this number (see
+    # _bump_warnings_version), and each order line copies the version and text its buyer saw.
+    warnings_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -122,10 +131,25 @@ class Product(db.Model):
     images: Mapped[list["ProductImage"]] = relationship(
         back_populates="product", order_by="ProductImage.position", cascade="all, delete-orphan"
     )
+    ingredients: Mapped[list["ProductIngredient"]] = relationship(
+        back_populates="product", order_by="ProductIngredient.position", cascade="all, delete-orphan"
+    )
+    warning_versions: Mapped[list["ProductWarningVersion"]] = relationship(
+        back_populates="product", order_by="ProductWarningVersion.version.desc()", cascade="all, delete-orphan",
+        lazy="select"
+    )
+
+    @validates("warnings")
+    def _bump_warnings_version(self, _key, value):
+        """A changed warnings text is a new version (whitespace-only edits are not)."""
+        old = self.warnings if inspect(self).persistent else self.__dict__.get("warnings")
+        if old is not None and _warning_lines(old) != _warning_lines(value):
+            self.warnings_version = (self.warnings_version or 1) + 1
+        return value
 
     @property
     def warning_list(self) -> list[str]:
-        return [line.strip() for line in (self.warnings or "").splitlines() if line.strip()]
+        return _warning_lines(self.warnings)
 
     @property
     def is_active(self) -> bool:
@@ -196,3 +220,80 @@ class ProductImage(db.Model):
 
     product: Mapped[Product] = relationship(back_populates="images")
     picture: Mapped[Picture | None] = relationship(lazy="joined")
+
+
+# ---------------------------------------------------------------- ingredients and allergens
+
+class Allergen(db.Model):
+    """An allergen as data: tree nuts, peanut, the fragrance allergens EU rules name. A product carries it when
+    one of its ingredients is one of the allergen's sources; it cannot be published without a warning that
+    names it (``keyword``)."""
+    __tablename__ = "allergens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)       # "tree-nuts", "linalool"
+    name: Mapped[str] = mapped_column(String(120))                   # "Tree nuts"
+    group: Mapped[str] = mapped_column(String(20), default="food")   # "food" | "fragrance"
+    keyword: Mapped[str] = mapped_column(String(80))                 # a warning must mention this, e.g. "tree nut"
+    warning: Mapped[str] = mapped_column(String(300))                # the suggested warning line
+
+    sources: Mapped[list["AllergenSource"]] = relationship(back_populates="allergen", cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Allergen {self.code}>"
+
+
+class AllergenSource(db.Model):
+    """An ingredient (by INCI name, stored lower-case) that carries an allergen."""
+    __tablename__ = "allergen_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    allergen_id: Mapped[int] = mapped_column(ForeignKey("allergens.id", ondelete="CASCADE"), index=True)
+    inci_name: Mapped[str] = mapped_column(String(200), unique=True)
+
+    allergen: Mapped[Allergen] = relationship(back_populates="sources")
+
+
+class ProductIngredient(db.Model):
+    """One line of a product's composition: INCI name, common name, optional percentage."""
+    __tablename__ = "product_ingredients"
+    __table_args__ = (
+        CheckConstraint("length(trim(inci_name)) > 0", name="inci_required"),
+        CheckConstraint("percent IS NULL OR (percent > 0 AND percent <= 100)", name="percent_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    inci_name: Mapped[str] = mapped_column(String(200))
+    inci_key: Mapped[str] = mapped_column(String(200), index=True)   # lower-case INCI name, joins allergen_sources
+    common_name: Mapped[str] = mapped_column(String(200), default="")
+    percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 3), default=None)
+
+    product: Mapped[Product] = relationship(back_populates="ingredients")
+
+
+class ProductWarningVersion(db.Model):
+    """One version of a product's warnings text, never edited: written on the flush that creates the product or
+    changes its text (``_record_warning_versions``), like a disclaimer's versions."""
+    __tablename__ = "product_warning_versions"
+    __table_args__ = (UniqueConstraint("product_id", "version", name="uq_product_warning_versions_product_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column()
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    product: Mapped[Product] = relationship(back_populates="warning_versions")
+
+
+@event.listens_for(Session, "before_flush")
+def _record_warning_versions(session, _context, _instances):
+    """Every new product, and every product whose warnings text changed (its version went up), gets a row."""
+    for obj in list(session.new) + list(session.dirty):
+        if not isinstance(obj, Product):
+            continue
+        if obj in session.new or inspect(obj).attrs.warnings_version.history.has_changes():
+            session.add(ProductWarningVersion(product=obj, version=obj.warnings_version or 1,
+                                              text="\n".join(obj.warning_list)))

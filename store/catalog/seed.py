@@ -2,6 +2,8 @@
 stock; the inventory's seeder gives them their opening stock (store/inventory/seed.py)."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from store.catalog import services
@@ -12,6 +14,7 @@ from store.extensions import db
 
 def seed_catalog() -> int:
     """Create missing categories and products; returns how many products were created. Caller commits."""
+    services.ensure_allergens()
     by_slug = {c.slug: c for c in db.session.scalars(select(Category))}
     for position, data in enumerate(CATEGORIES):
         if data["slug"] not in by_slug:
@@ -36,6 +39,9 @@ def seed_catalog() -> int:
             product.variants.append(Variant(sku=v["sku"], option_label=v["label"], price_cents=v["price_cents"],
                                             compare_at_cents=v.get("compare_at_cents"), on_hand=0,
                                             weight_grams=v.get("weight_grams", 0), position=position))
+        services.set_ingredients(product, [
+            {"inci_name": inci, "common_name": common, "percent": Decimal(percent) if percent else None}
+            for inci, common, percent in data.get("ingredients", [])])
         db.session.add(product)
         db.session.flush()
         services.set_status(product, ProductStatus.ACTIVE)

@@ -8,7 +8,10 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from store import search as search_index
-from store.catalog.models import Category, CategorySlugRedirect, Product, ProductStatus, Variant
+from decimal import Decimal, InvalidOperation
+
+from store.catalog.models import (Allergen, AllergenSource, Category, CategorySlugRedirect, Product, ProductIngredient,
+                                  ProductKind, ProductStatus, Variant)
 from store.extensions import db
 from store.markup import plain_text, render_markdown
 from store.util import page_number
@@ -26,6 +29,19 @@ class MissingWarnings(CatalogError):
 
 
 class NotPublishable(CatalogError):
+    pass
+
+
+class MissingAllergenWarning(MissingWarnings):
+    def __init__(self, product_name: str, allergens: list[Allergen]):
+        self.allergens = allergens
+        CatalogError.__init__(
+            self, f"“{product_name}” contains " + ", ".join(a.name.lower() for a in allergens)
+            + " but its warnings do not say so. Add a warning that names each one, for example: "
+            + " ".join(f"“{a.warning}”" for a in allergens))
+
+
+class IngredientsInvalid(CatalogError):
     pass
 
 
@@ -47,6 +63,11 @@ def set_status(product: Product, status: ProductStatus | str) -> None:
             raise NotPublishable(f"“{product.name}” needs at least one active variant before it can be active.")
         if not product.images:
             raise NotPublishable(f"“{product.name}” needs a picture (with alt text) before it can be active.")
+        if product.kind == ProductKind.OIL and not product.ingredients:
+            raise NotPublishable(f"“{product.name}” is an oil: list its ingredients before it can be active.")
+        unwarned = missing_allergen_warnings(product)
+        if unwarned:
+            raise MissingAllergenWarning(product.name, unwarned)
     changed = product.status != status.value
     product.status = status.value
     if changed:
@@ -66,6 +87,127 @@ def reindex_product(product: Product) -> None:
         fields.append((product.category.name, 4))
     fields += [(v.option_label + " " + v.sku, 2) for v in product.variants]
     search_index.index_document("product", product.id, fields)
+
+
+# ---------------------------------------------------------------- ingredients and allergens
+
+def ensure_allergens() -> int:
+    """Load the allergen reference data (idempotent; the owner's own additions are kept). Caller commits."""
+    from store.catalog.allergen_data import ALLERGENS
+    existing = {a.code: a for a in db.session.scalars(select(Allergen).options(selectinload(Allergen.sources)))}
+    taken = set(db.session.scalars(select(AllergenSource.inci_name)))
+    added = 0
+    for data in ALLERGENS:
+        allergen = existing.get(data["code"])
+        if allergen is None:
+            allergen = Allergen(code=data["code"], name=data["name"], group=data["group"], keyword=data["keyword"],
+                                warning=data["warning"])
+            db.session.add(allergen)
+            added += 1
+        for inci in data["sources"]:
+            key = inci_key(inci)
+            if key not in taken:
+                allergen.sources.append(AllergenSource(inci_name=key))
+                taken.add(key)
+    db.session.flush()
+    return added
+
+
+def inci_key(name: str) -> str:
+    return " ".join((name or "").split()).lower()
+
+
+def parse_ingredients(text: str) -> list[dict]:
+    """The admin's ingredient lines, one a line: ``INCI name | common name | percent`` (the last two optional).
+    Raises IngredientsInvalid naming the line at fault."""
+    rows = []
+    for n, raw in enumerate((text or "").splitlines(), 1):
+        if not raw.strip():
+            continue
+        parts = [p.strip() for p in raw.split("|")]
+        if len(parts) > 3:
+            raise IngredientsInvalid(f"Ingredient line {n}: use at most two “|” (INCI name | common name | percent).")
+        inci = " ".join(parts[0].split())
+        common = parts[1] if len(parts) > 1 else ""
+        percent = None
+        if len(parts) > 2 and parts[2]:
+            try:
+                percent = Decimal(parts[2].rstrip("%").strip())
+            except InvalidOperation:
+                raise IngredientsInvalid(f"Ingredient line {n}: “{parts[2]}” is not a percentage.") from None
+            if not (0 < percent <= 100) or percent.as_tuple().exponent < -3:
+                raise IngredientsInvalid(f"Ingredient line {n}: a percentage is above 0 and at most 100 "
+                                         "(up to three decimals).")
+        if not inci:
+            raise IngredientsInvalid(f"Ingredient line {n} needs its INCI name.")
+        if len(inci) > 200 or len(common) > 200:
+            raise IngredientsInvalid(f"Ingredient line {n}: keep names within 200 characters.")
+        rows.append({"inci_name": inci, "common_name": common, "percent": percent})
+    keys = [inci_key(r["inci_name"]) for r in rows]
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    if dupes:
+        raise IngredientsInvalid("Each ingredient once: " + ", ".join(dupes) + " is listed twice.")
+    total = sum((r["percent"] for r in rows if r["percent"] is not None), Decimal(0))
+    if total > 100:
+        raise IngredientsInvalid(f"The percentages add up to {total}%, more than 100%.")
+    return rows
+
+
+def format_ingredients(product: Product) -> str:
+    """The ingredient list in the admin's one-a-line form (the inverse of parse_ingredients)."""
+    lines = []
+    for i in product.ingredients:
+        parts = [i.inci_name, i.common_name or ""]
+        if i.percent is not None:
+            parts.append(f"{i.percent.normalize():f}")
+        lines.append(" | ".join(parts).rstrip(" |"))
+    return "\n".join(lines)
+
+
+def set_ingredients(product: Product, rows: list[dict]) -> None:
+    """Replace a product's ingredient list (caller commits). An active product is re-checked: a new allergen
+    needs its warning first."""
+    product.ingredients = [ProductIngredient(position=n, inci_name=r["inci_name"], inci_key=inci_key(r["inci_name"]),
+                                             common_name=r.get("common_name") or "", percent=r.get("percent"))
+                           for n, r in enumerate(rows)]
+
+
+def allergens_of(product: Product) -> list[Allergen]:
+    """The allergens a product carries, from its ingredients."""
+    keys = [i.inci_key for i in product.ingredients]
+    if not keys:
+        return []
+    return list(db.session.scalars(
+        select(Allergen).join(AllergenSource).where(AllergenSource.inci_name.in_(keys))
+        .distinct().order_by(Allergen.group, Allergen.name)))
+
+
+def missing_allergen_warnings(product: Product) -> list[Allergen]:
+    """The allergens a product carries that no warning line names."""
+    warnings = " ".join(product.warning_list).lower()
+    return [a for a in allergens_of(product) if a.keyword.lower() not in warnings]
+
+
+def all_allergens() -> list[Allergen]:
+    return list(db.session.scalars(select(Allergen).order_by(Allergen.group, Allergen.name)))
+
+
+def allergen_by_code(code) -> Allergen | None:
+    if not isinstance(code, str) or not code or len(code) > 60 or "\x00" in code:
+        return None
+    return db.session.scalar(select(Allergen).where(Allergen.code == code))
+
+
+def free_from_clause(allergen: Allergen):
+    """Products with no ingredient that carries ``allergen`` (for lists and search: "free from tree nuts")."""
+    return ~exists().where(ProductIngredient.product_id == Product.id,
+                           ProductIngredient.inci_key == AllergenSource.inci_name,
+                           AllergenSource.allergen_id == allergen.id)
+
+
+def free_from(stmt: Select, allergen: Allergen | None) -> Select:
+    """``stmt`` (a select of Product) narrowed to products free from ``allergen`` (unchanged when None)."""
+    return stmt if allergen is None else stmt.where(free_from_clause(allergen))
 
 
 # ---------------------------------------------------------------- reading
@@ -106,6 +248,7 @@ class ListingQuery:
     in_stock: bool
     sort: str
     page: int
+    free_from: Allergen | None = None
 
 
 def parse_listing_args(args, all_categories: list[Category]) -> ListingQuery:
@@ -120,7 +263,8 @@ def parse_listing_args(args, all_categories: list[Category]) -> ListingQuery:
     slug = args.get("category")
     if isinstance(slug, str) and slug:
         category = next((c for c in all_categories if c.slug == slug), None)
-    return ListingQuery(category=category, in_stock=in_stock, sort=sort, page=page)
+    return ListingQuery(category=category, in_stock=in_stock, sort=sort, page=page,
+                        free_from=allergen_by_code(args.get("free_from")))
 
 
 def listing_statement(q: ListingQuery) -> Select:
@@ -129,6 +273,7 @@ def listing_statement(q: ListingQuery) -> Select:
         stmt = stmt.where(Product.category_id == q.category.id)
     if q.in_stock:
         stmt = stmt.where(_in_stock())
+    stmt = free_from(stmt, q.free_from)
     order = {
         "featured": (Product.featured.desc(), Product.name, Product.id),
         "newest": (Product.created_at.desc(), Product.id.desc()),
@@ -201,7 +346,7 @@ def get_active_product(slug: str) -> Product | None:
         return None
     stmt = (select(Product).where(Product.slug == slug, Product.status == ProductStatus.ACTIVE)
             .options(selectinload(Product.variants), selectinload(Product.images),
-                     joinedload(Product.category)))
+                     selectinload(Product.ingredients), joinedload(Product.category)))
     return db.session.scalar(stmt)
 
 

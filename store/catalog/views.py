@@ -68,7 +68,7 @@ def product_list():
     canonical_args = util.canonical_args(pagination.page,
                                          category=query.category.slug if query.category is not None else None)
     return render_template("catalog/list.html", pagination=pagination, query=query, canonical_args=canonical_args,
-                           categories=all_categories, sorts=services.SORTS)
+                           categories=all_categories, sorts=services.SORTS, allergens=services.all_allergens())
 
 
 @bp.get("/products/<slug>")

@@ -28,6 +28,7 @@ from store.db import transaction
 from store.orders.services import lock_order, order_token
 from store.orders.states import PAID_STATES, ConcurrentTransition, OrderState, transition
 from store.safety.models import DisclaimerKind
+from store.safety import services as safety
 from store.safety.services import MissingDisclaimer, current_disclaimer
 from store.util import DB_INT_MAX, int_in_range, utcnow
 
@@ -158,7 +159,7 @@ def place_order(*, email: str, user_id: int | None, address: ShippingAddress, sh
             order_lines.append(OrderLine(
                 variant_id=variant.id, product_name=variant.product.name, variant_label=variant.option_label,
                 sku=variant.sku, unit_price_cents=variant.price_cents, quantity=quantity,
-                line_total_cents=variant.price_cents * quantity))
+                line_total_cents=variant.price_cents * quantity, **safety.warnings_snapshot(variant.product)))
         subtotal = sum(line.line_total_cents for line in order_lines)
         shipping = shipping_cents(subtotal, shipping_method)
         if subtotal + shipping > DB_INT_MAX:  # the order's total is an INTEGER column

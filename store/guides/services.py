@@ -22,6 +22,7 @@ from store.extensions import db
 from store.guides.models import (DOI_RE, PMID_RE, Guide, GuideFAQ, GuideProduct, GuideReference, GuideStatus,
                                  GuideStep, Tag, guide_tags, step_products)
 from store.markup import plain_text, render_markdown
+from store.safety import screening
 from store.util import page_number, slugify, utcnow
 
 WORDS_PER_MINUTE = 200
@@ -191,9 +192,36 @@ def _tags_for(names: list[str]) -> list[Tag]:
     return tags
 
 
-def save_guide(data: GuideData, guide: Guide | None = None, *, commit: bool = True) -> Guide:
+def claims_places(data: GuideData) -> dict[str, str]:
+    """Every piece of a guide's copy the claims screen reads, by place (an override covers one place's text)."""
+    places = {"title": data.title or "", "summary": data.summary or "", "body": data.body or "",
+              "clinician note": data.clinician_note or ""}
+    for i, s in enumerate(data.steps, 1):
+        places[f"step {i}"] = f"{s.title}\n{s.body or ''}"
+    for i, f in enumerate(data.faqs, 1):
+        places[f"faq {i}"] = f"{f.question}\n{f.answer or ''}"
+    return places
+
+
+def guide_places(guide: Guide) -> dict[str, str]:
+    return claims_places(GuideData(
+        slug=guide.slug, title=guide.title, summary=guide.summary, body=guide.body_md,
+        clinician_note=guide.clinician_note_md,
+        steps=[StepData(s.title, s.body_md) for s in guide.steps],
+        faqs=[FAQData(f.question, f.answer_md) for f in guide.faqs]))
+
+
+def claims_findings(data: GuideData) -> dict:
+    """{place: findings} of the claims screen (guide rules: crediting a product or tool with an outcome)."""
+    return screening.screen_places(claims_places(data), context="guide")
+
+
+def save_guide(data: GuideData, guide: Guide | None = None, *, commit: bool = True,
+               claims_override: screening.Override | None = None, actor_id: int | None = None) -> Guide:
     """Create (guide=None) or replace a guide's content with ``data``. Validates everything first; on a
-    GuideInvalid nothing is written. Keeps the status; a published guide is re-indexed."""
+    GuideInvalid nothing is written. Keeps the status; a published guide is re-indexed. Flagged copy in a
+    draft is only a warning; a *published* guide's new flagged copy needs ``claims_override`` (screening
+    .ClaimsNeedOverride otherwise), as publishing does."""
     wanted = set(data.products) | {slug for s in data.steps for slug in s.products}
     products = ({p.slug: p for p in db.session.scalars(select(Product).where(Product.slug.in_(wanted)))}
                 if wanted else {})
@@ -203,6 +231,9 @@ def save_guide(data: GuideData, guide: Guide | None = None, *, commit: bool = Tr
         errors.setdefault("slug", []).append("Another guide already uses this address.")
     if errors:
         raise GuideInvalid(errors)
+    if guide is not None and guide.status == GuideStatus.PUBLISHED:
+        screening.require_cleared("guide", guide.id, claims_places(data), claims_override, actor_id=actor_id,
+                                  context="guide")
 
     if guide is None:
         guide = Guide(status=GuideStatus.DRAFT.value)
@@ -264,8 +295,10 @@ def _render_on_flush(session, _context, _instances):
             obj.answer_html = render_markdown(obj.answer_md)
 
 
-def publish(guide: Guide, *, commit: bool = True) -> Guide:
-    """Make a guide public. It needs a title, a body, a clinician note and a described hero picture."""
+def publish(guide: Guide, *, commit: bool = True, claims_override: screening.Override | None = None,
+            actor_id: int | None = None) -> Guide:
+    """Make a guide public. It needs a title, a body, a clinician note and a described hero picture, and copy the
+    claims screen clears (or an override with a reason and evidence: screening.ClaimsNeedOverride otherwise)."""
     problems = []
     if not (guide.body_md or "").strip():
         problems.append("a body")
@@ -275,6 +308,8 @@ def publish(guide: Guide, *, commit: bool = True) -> Guide:
         problems.append("alt text for its picture")
     if problems:
         raise NotPublishable(f"“{guide.title}” needs " + ", ".join(problems) + " before it can be published.")
+    screening.require_cleared("guide", guide.id, guide_places(guide), claims_override, actor_id=actor_id,
+                              context="guide")
     guide.status = GuideStatus.PUBLISHED.value
     if guide.published_at is None:
         guide.published_at = utcnow()

@@ -83,6 +83,9 @@ class OrderLine(db.Model):
     unit_price_cents: Mapped[int] = mapped_column()
     quantity: Mapped[int] = mapped_column()
     line_total_cents: Mapped[int] = mapped_column()
+    # The product's warnings as the buyer saw them (safety.services.warnings_snapshot); None on older lines.
+    warnings_version: Mapped[int | None] = mapped_column(default=None)
+    warnings_text: Mapped[str | None] = mapped_column(Text, default=None)
 
     order: Mapped[Order] = relationship(back_populates="lines")
     variant = relationship("Variant")

@@ -24,11 +24,12 @@ from sqlalchemy.orm import aliased
 
 from store import outbox
 from store.catalog.models import Product, ProductStatus, Variant
-from store.claims import find_claims
+from store.claims import Finding
 from store.db import transaction
 from store.extensions import db
 from store.orders.models import Order, OrderEvent, OrderLine
 from store.reviews.models import Review, ReviewInvitation, ReviewReport, ReviewStatus
+from store.safety import screening
 from store.util import utcnow
 
 
@@ -70,19 +71,11 @@ def _delivered_before_clause(cutoff):
 
 # ------------------------------------------------------------------ the claims screen, through ONE function
 
-@dataclass(frozen=True)
-class Finding:
-    phrase: str   # as written in the review
-    rule: str     # which rule it broke
-    why: str      # what the moderator reads
-
-
-def screen_claims(text: str) -> list[Finding]:
-    """The store's claims screen (``store.claims``) applied to a review's words."""
-    return [Finding(m.phrase, "health claim",
-                    f"“{m.phrase}” claims a product treats or cures a condition (…{m.context.strip('…')}…); "
-                    "published, the store would be repeating a health claim.")
-            for m in find_claims(text)]
+def screen_claims(text: str, *, context: str = "review") -> list[Finding]:
+    """The store's claims screen (``safety.screening``: the rules in ``store.claims`` plus the owner's lexicon)
+    applied to a shopper's review ("review" context), or to the store's own reply ("product": the strictest,
+    it is the store speaking). Each finding has the phrase, the rule and why."""
+    return screening.screen(text, context)
 
 
 def _held_reason(findings: list[Finding]) -> str:
@@ -237,9 +230,9 @@ def reply(review: Review, text: str, *, actor: str) -> None:
     text = (text or "").strip()
     if len(text) > 3000:
         raise ReviewError("A reply can be at most 3000 characters.")
-    findings = screen_claims(text)
+    findings = screen_claims(text, context="product")
     if findings:
-        raise ReviewError("The reply makes a health claim (" + ", ".join(f"“{f.phrase}”" for f in findings)
+        raise ReviewError("The reply makes a claim the store cannot make (" + ", ".join(f"“{f.phrase}”" for f in findings)
                           + "); please reword it.")
     review.reply_body = text
     review.replied_at = utcnow() if text else None

@@ -45,3 +45,19 @@ def new_disclaimer_version(kind: DisclaimerKind | str, title: str, body: str, ac
 def disclaimer_history(kind: DisclaimerKind | str) -> list[Disclaimer]:
     return list(db.session.scalars(
         select(Disclaimer).where(Disclaimer.kind == str(kind)).order_by(Disclaimer.version.desc())))
+
+
+# ---------------------------------------------------------------- product warnings, versioned
+
+def warnings_snapshot(product) -> dict:
+    """What an order line keeps of a product's warnings: the version in effect and its text (one a line).
+    ``Product.warnings_version`` is bumped by every change of the text, so (product, version) names one text."""
+    return {"warnings_version": product.warnings_version or 1, "warnings_text": "\n".join(product.warning_list)}
+
+
+def key_warnings(product, limit: int = 3) -> list[str]:
+    """The first warnings of a product (allergen lines first): what checkout lists beside the acknowledgment."""
+    lines = product.warning_list
+    allergen = [w for w in lines if "allerg" in w.lower() or "contains" in w.lower()]
+    rest = [w for w in lines if w not in allergen]
+    return (allergen + rest)[:limit]

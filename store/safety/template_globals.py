@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from store.catalog.services import MissingWarnings
+from store.catalog.services import MissingWarnings, allergens_of
 from store.safety import services
 
 
@@ -22,5 +22,7 @@ def required_warnings(product) -> list[str]:
 
 
 def register(app: Flask) -> None:
+    app.add_template_global(allergens_of, "product_allergens")
+    app.add_template_global(services.key_warnings, "key_warnings")
     app.add_template_global(current_disclaimer, "current_disclaimer")
     app.add_template_global(required_warnings, "required_warnings")

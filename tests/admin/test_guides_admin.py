@@ -64,12 +64,12 @@ def test_claims_in_a_guide_are_warnings_not_blockers(app, db, admin_client):
     data = _form(body="Some say rolling cures plantar pain; the evidence is mixed.")
     preview = admin_client.post("/admin/guides/new", data=dict(data, save="", preview="Preview"))
     html = preview.get_data(as_text=True)
-    assert "Claims check (warning)" in html and "<mark>cures</mark>" in html and "data-preview" in html
+    assert "Claims check (warning)" in html and "<mark>cures plantar pain</mark>" in html and "data-preview" in html
     response = admin_client.post("/admin/guides/new", data=data)
     assert response.status_code == 302
     page = admin_client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "<mark>cures</mark>" in page
-    assert audit_rows(db, "guide.create")[0].changes["claims_flags"] == [None, ["cures"]]
+    assert "<mark>cures plantar pain</mark>" in page
+    assert audit_rows(db, "guide.create")[0].changes["claims_flags"] == [None, ["cures plantar pain"]]
 
 
 def test_stale_guide_edit_is_refused(app, db, admin_client):

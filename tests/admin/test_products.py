@@ -131,7 +131,7 @@ def test_second_admin_saving_a_stale_form_is_refused_and_overwrites_nothing(app,
     assert len(audit_rows(db, "product.update")) == 1
 
 
-def test_claims_in_product_copy_need_an_override_with_a_reason(app, db, admin_client):
+def test_claims_in_product_copy_need_an_override_with_a_reason_and_evidence(app, db, admin_client):
     make_disclaimers()
     product = make_product("Plain Ball", summary="A firm ball.")
     db.session.commit()
@@ -139,21 +139,32 @@ def test_claims_in_product_copy_need_an_override_with_a_reason(app, db, admin_cl
     response = admin_client.post(f"/admin/products/{product.id}", data=_edit_form(product, summary=claim))
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "treatment or cure wording" in html and "<mark>relieves pain</mark>" in html
-    assert "<mark>anti-inflammatory</mark>" in html
-    # Ticking the override without a reason is not enough.
+    assert "makes health or regulatory claims" in html and "<mark>relieves pain</mark>" in html
+    assert "<mark>anti-inflammatory</mark>" in html and "intended-use rule" in html
+    # Ticking the override without a reason or evidence is not enough.
     response = admin_client.post(f"/admin/products/{product.id}",
                                  data=_edit_form(product, summary=claim, claims_override="y"))
     assert response.status_code == 400 and "Give a reason" in response.get_data(as_text=True)
+    response = admin_client.post(f"/admin/products/{product.id}", data=_edit_form(
+        product, summary=claim, claims_override="y", claims_reason="Quoting the supplier's test report",
+        claims_evidence="https://example.com/our-blog"))
+    assert response.status_code == 400 and "PubMed link or ID" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Product, product.id).summary == "A firm ball."
     response = admin_client.post(f"/admin/products/{product.id}", data=_edit_form(
-        product, summary=claim, claims_override="y", claims_reason="Quoting the supplier's test report"))
+        product, summary=claim, claims_override="y", claims_reason="Quoting the supplier's test report",
+        claims_evidence="doi:10.1016/j.foot.2014.03.005"))
     assert response.status_code == 302
     entry = audit_rows(db, "product.update")[-1]
     assert entry.reason == "Quoting the supplier's test report"
     assert entry.changes["claims_override"] == [None, ["anti-inflammatory", "relieves pain"]]
+    assert entry.changes["claims_evidence"] == [None, "https://doi.org/10.1016/j.foot.2014.03.005"]
     assert entry.changes["summary"] == ["A firm ball.", claim]
+    # The override covers this text: saving it again needs no new override.
+    db.session.expire_all()
+    saved = db.session.get(Product, product.id)
+    response = admin_client.post(f"/admin/products/{product.id}", data=_edit_form(saved, summary=claim))
+    assert response.status_code == 302
 
 
 def test_claim_free_copy_saves_without_override(app, db, admin_client):

@@ -29,7 +29,7 @@ def test_held_review_is_shown_with_its_phrase_and_can_be_published(app, db, clie
                                   body="It relieves pain in my back like nothing else.", author_name="Sam")
     _as(client, login_as, make_user("staff@kneadwell.test", role="staff"))
     page = client.get("/admin/reviews").get_data(as_text=True)
-    assert "relieves pain" in page and "health claim" in page and f'data-review="{held.id}"' in page
+    assert "relieves pain — condition-outcome" in page and f'data-review="{held.id}"' in page
     assert client.post(f"/admin/reviews/{held.id}/publish", data={"note": "Reads as experience"}).status_code == 303
     assert _review(held.id).status == "published" and _review(held.id).published_at is not None
     entry = _db.session.scalars(select(AuditLog).where(AuditLog.action == "review.publish")).one()

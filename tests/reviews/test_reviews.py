@@ -77,8 +77,8 @@ def test_a_health_claim_is_held_with_the_phrase_and_a_one_star_review_is_publish
     flashed = client.get(response.headers["Location"]).get_data(as_text=True)
     held = _db.session.scalars(select(Review).where(Review.order_id == order.id)).one()
     assert held.status == ReviewStatus.HELD and held.published_at is None
-    assert "cured" in held.held_reason and "health claim" in held.held_reason
-    assert "“cured”" in flashed
+    assert held.held_reason.startswith("cured my sciatica — condition-outcome — ")
+    assert "“cured my sciatica”" in flashed
     bad = services.submit_review(other, roller.id, rating=1, title="Too hard for me",
                                  body="Hurt to use, the foam is rough and it smells. Would not buy again.",
                                  author_name="Sam")
@@ -189,8 +189,8 @@ def test_the_reply_is_screened_and_shown(app, db, client):
     roller, = catalog("Foam Roller")
     review = services.submit_review(paid_order([roller]), roller.id, rating=3, title="OK", body="Fine.",
                                     author_name="Sam")
-    with pytest.raises(services.ReviewError, match="health claim"):
-        services.reply(review, "It heals most aches!", actor="admin:1")
+    with pytest.raises(services.ReviewError, match="claim the store cannot make"):
+        services.reply(review, "It heals sciatica!", actor="admin:1")
     services.reply(review, "Thanks, Sam: try the softer side first.", actor="admin:1")
     _db.session.commit()
     assert "try the softer side first" in client.get(f"/products/{roller.slug}").get_data(as_text=True)

@@ -24,6 +24,7 @@ from store.catalog.models import Category, CategoryPicture, CategorySlugRedirect
 from store.db import transaction
 from store.extensions import db
 from store.media import services as media
+from store.safety import screening
 from store.util import slugify
 
 CATEGORY_FIELDS = ("name", "slug", "description", "position", "hidden")
@@ -224,6 +225,13 @@ def bulk_update(product_ids: list[int], action: str, *, category_id: int | None 
                 if before == status.value:
                     result.done.append(product.name)
                     continue
+                if status == ProductStatus.ACTIVE:
+                    flagged = screening.uncleared("product", product.id, {
+                        "name": product.name, "summary": product.summary, "description_md": product.description_md})
+                    if flagged:
+                        result.refused.append((product.name, str(screening.ClaimsNeedOverride(flagged))
+                                               + " Open the product to override with evidence."))
+                        continue
                 try:
                     catalog.set_status(product, status)
                 except catalog.CatalogError as exc:

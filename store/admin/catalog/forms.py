@@ -19,10 +19,13 @@ class ProductForm(StoreForm):
     summary = StringField("Summary", validators=[Length(max=300)])
     description_md = TextAreaField("Description (Markdown)", validators=[Length(max=50_000)])
     warnings = TextAreaField("Safety warnings (one per line)", validators=[Length(max=10_000)])
+    ingredients = TextAreaField("Ingredients (one per line)",
+                                validators=[Length(max=10_000)])
     featured = BooleanField("Feature on the home page")
     status = SelectField("Status", choices=select_choices((s.value, s.value.title()) for s in ProductStatus))
     claims_override = BooleanField("Keep this wording anyway (override the claims check)")
     claims_reason = StringField("Reason for the override", validators=[Length(max=400)])
+    claims_evidence = StringField("Evidence (PubMed or DOI link)", validators=[Length(max=300)])
     preview = SubmitField("Preview description")
     save = SubmitField("Save product")
 
@@ -32,6 +35,10 @@ class ProductForm(StoreForm):
     def validate_claims_reason(self, field):
         if self.claims_override.data and not (field.data or "").strip():
             raise ValidationError("Give a reason for keeping the flagged wording.")
+
+    def validate_claims_evidence(self, field):
+        if self.claims_override.data and not (field.data or "").strip():
+            raise ValidationError("Give the evidence: a PubMed link or ID, or a DOI.")
 
 
 class NewProductForm(ProductForm):

@@ -16,13 +16,14 @@ from store.admin.catalog import images as image_files
 from store.catalog import availability
 from store.catalog import services as catalog
 from store.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
-from store.claims import find_claims_in
 from store.db import transaction
 from store.extensions import db
 from store.inventory import services as inventory
 from store.inventory.models import MovementKind
 from store.media import services as media
 from store.orders.models import OrderLine
+from store.safety import screening
+from store.safety.screening import ClaimsNeedOverride, Override  # noqa: F401 (re-exported for views)
 from store.util import slugify
 
 
@@ -34,14 +35,6 @@ class StaleEdit(AdminCatalogError):
     def __init__(self):
         super().__init__("This product was changed by someone else since you opened it. "
                          "Nothing was saved: reload the page to see their changes, then make yours again.")
-
-
-class ClaimsNeedOverride(AdminCatalogError):
-    def __init__(self, found: dict):
-        self.found = found
-        phrases = sorted({m.phrase.lower() for matches in found.values() for m in matches})
-        super().__init__("The copy contains treatment or cure wording: " + ", ".join(f"“{p}”" for p in phrases)
-                         + ". Reword it, or tick the override and give a reason.")
 
 
 class DuplicateSku(AdminCatalogError):
@@ -66,6 +59,7 @@ class ProductData:
     featured: bool = False
     status: str = ProductStatus.DRAFT.value
     slug: str = ""
+    ingredients: str | None = None   # one a line, "INCI | common name | percent"; None leaves them as they are
 
 
 @dataclass
@@ -143,12 +137,30 @@ def _unique_slug(base: str, exclude_id: int | None = None) -> str:
     return f"{base}-{n}"
 
 
-def _check_claims(before: dict, data: ProductData, override_reason: str) -> dict:
-    changed = {f: getattr(data, f) for f in COPY_FIELDS if before.get(f) != getattr(data, f)}
-    found = find_claims_in(changed)
-    if found and not (override_reason or "").strip():
+def _copy_places(data: ProductData) -> dict[str, str]:
+    return {f: getattr(data, f) for f in COPY_FIELDS}
+
+
+def _check_claims(product_id: int | None, data: ProductData, override: Override | None, actor_id: int | None
+                  ) -> dict:
+    """Screen the copy (only what no override covers yet). Uncleared findings need ``override`` (a reason and a
+    PubMed / DOI link); with one, the override rows are written (for a new product: by _record_new_overrides)."""
+    return screening.require_cleared("product", product_id, _copy_places(data), override, actor_id=actor_id)
+
+
+def _claims_changes(found: dict, override: Override | None) -> dict:
+    if not found:
+        return {}
+    override = screening.check_override(override)
+    return {"claims_override": [None, sorted({f.phrase.lower() for fs in found.values() for f in fs})],
+            "claims_rules": [None, sorted({f.rule for fs in found.values() for f in fs})],
+            "claims_evidence": [None, override.evidence]}
+
+
+def _check_option_label(label: str) -> None:
+    found = screening.screen_places({"option label": label})
+    if found:
         raise ClaimsNeedOverride(found)
-    return found
 
 
 def _apply_product(product: Product, data: ProductData) -> None:
@@ -159,10 +171,8 @@ def _apply_product(product: Product, data: ProductData) -> None:
     catalog.set_description(product, data.description_md or "")
     product.warnings = "\n".join(line.strip() for line in (data.warnings or "").splitlines() if line.strip())
     product.featured = bool(data.featured)
-
-
-def _claims_changes(found: dict) -> dict:
-    return {"claims_override": [None, sorted({m.phrase.lower() for ms in found.values() for m in ms})]}
+    if data.ingredients is not None:
+        catalog.set_ingredients(product, catalog.parse_ingredients(data.ingredients))
 
 
 def _sku_taken(sku: str, exclude_variant_id: int | None = None) -> bool:
@@ -175,9 +185,11 @@ def _sku_taken(sku: str, exclude_variant_id: int | None = None) -> bool:
 # ------------------------------------------------------------------ products
 
 def create_product(data: ProductData, variant: VariantData | None, *, actor_id: int | None,
-                   claims_override_reason: str = "") -> Product:
+                   claims_override: Override | None = None) -> Product:
     with transaction():
-        found = _check_claims({}, data, claims_override_reason)
+        found = _check_claims(None, data, claims_override, actor_id)
+        if variant is not None:
+            _check_option_label(variant.option_label)
         if variant is not None and _sku_taken(variant.sku):
             raise DuplicateSku(f"SKU {variant.sku} is already used by another variant.")
         product = Product(slug=_unique_slug(data.slug or data.name), status=ProductStatus.DRAFT.value)
@@ -191,11 +203,14 @@ def create_product(data: ProductData, variant: VariantData | None, *, actor_id: 
                              actor_id=actor_id, note="Opening stock")
         if data.status != ProductStatus.DRAFT:
             catalog.set_status(product, data.status)
-        changes = {f: [None, getattr(product, f)] for f in PRODUCT_FIELDS}
         if found:
-            changes.update(_claims_changes(found))
+            screening.record_overrides("product", product.id, _copy_places(data), found, claims_override,
+                                       actor_id=actor_id)
+        changes = {f: [None, getattr(product, f)] for f in PRODUCT_FIELDS}
+        changes["ingredients"] = [None, catalog.format_ingredients(product)]
+        changes.update(_claims_changes(found, claims_override))
         audit.record(actor_id, "product.create", product, changes,
-                     reason=claims_override_reason if found else "")
+                     reason=claims_override.reason if found else "")
         if variant is not None:
             v = product.variants[0]
             audit.record(actor_id, "variant.create", v, {f: [None, getattr(v, f)] for f in VARIANT_FIELDS})
@@ -205,7 +220,7 @@ def create_product(data: ProductData, variant: VariantData | None, *, actor_id: 
 
 
 def update_product(product_id: int, expected_version: int, data: ProductData, *, actor_id: int | None,
-                   claims_override_reason: str = "") -> Product:
+                   claims_override: Override | None = None) -> Product:
     """Save an edit made on a form opened at ``expected_version``; refuse (StaleEdit) if the product
     changed since. The version check is repeated by the database (version_id_col) at flush time."""
     try:
@@ -216,17 +231,19 @@ def update_product(product_id: int, expected_version: int, data: ProductData, *,
             if product.version != expected_version:
                 raise StaleEdit()
             before = audit.snapshot(product, PRODUCT_FIELDS)
-            found = _check_claims(before, data, claims_override_reason)
+            before["ingredients"] = catalog.format_ingredients(product)
+            found = _check_claims(product.id, data, claims_override, actor_id)
             _apply_product(product, data)
             if data.slug and slugify(data.slug) != product.slug:
                 product.slug = _unique_slug(data.slug, exclude_id=product.id)
             catalog.set_status(product, data.status)   # re-checks warnings/variants/images when active
-            changes = audit.diff(before, audit.snapshot(product, PRODUCT_FIELDS))
-            if found:
-                changes.update(_claims_changes(found))
+            after = audit.snapshot(product, PRODUCT_FIELDS)
+            after["ingredients"] = catalog.format_ingredients(product)
+            changes = audit.diff(before, after)
+            changes.update(_claims_changes(found, claims_override))
             if changes:
                 audit.record(actor_id, "product.update", product, changes,
-                             reason=claims_override_reason if found else "")
+                             reason=claims_override.reason if found else "")
             db.session.flush()
             catalog.reindex_product(product)
     except StaleDataError as exc:
@@ -277,6 +294,7 @@ def add_variant(product_id: int, data: VariantData, *, actor_id: int | None) -> 
                 raise AdminCatalogError("That product no longer exists.")
             if _sku_taken(data.sku):
                 raise DuplicateSku(f"SKU {data.sku} is already used by another variant.")
+            _check_option_label(data.option_label)
             variant = _new_variant(data, position=max((v.position for v in product.variants), default=-1) + 1)
             product.variants.append(variant)
             db.session.flush()
@@ -299,6 +317,8 @@ def update_variant(variant_id: int, data: VariantData, *, actor_id: int | None) 
                 raise AdminCatalogError("That variant no longer exists.")
             if data.sku.strip().lower() != variant.sku.lower() and _sku_taken(data.sku, variant.id):
                 raise DuplicateSku(f"SKU {data.sku} is already used by another variant.")
+            if (data.option_label or "").strip() != variant.option_label:
+                _check_option_label(data.option_label)
             before = audit.snapshot(variant, VARIANT_FIELDS)
             variant.sku = data.sku.strip()
             variant.option_label = data.option_label.strip() or "Standard"

@@ -8,7 +8,9 @@ agree; rows of one product need not be adjacent):
   summary, description_md, warnings (one per line inside the cell),
   image_path, image_alt (the first picture, by path; used only when a product is created),
   sku, option_label, price, compare_at (blank: none), on_hand, weight_grams,
-  low_stock_threshold (blank: store default), variant_active (yes|no)
+  low_stock_threshold (blank: store default), variant_active (yes|no),
+  ingredients (optional column: one per line inside the cell, "INCI name | common name | percent"; a file
+  without the column leaves ingredient lists as they are)
 
 Import: products are matched by slug and variants by SKU; what exists is updated, the rest created; variants
 and products missing from the file are left as they are. Categories are matched by slug and created when new;
@@ -18,7 +20,8 @@ category_description / category_position columns existed still import (the colum
 Stock is set to ``on_hand`` through the ledger (opening stock for a new variant, a count correction otherwise).
 Line numbers are spreadsheet row numbers (the header is line 1; a row whose cell holds several lines of text
 counts once). A product marked active goes through ``catalog.services.set_status``: one without warnings (or without a
-picture or an active variant) is imported as a draft, and the preview says so. Any invalid line rejects the
+picture or an active variant, an oil without ingredients, an allergen without its warning, or copy the claims
+screen flags and no override covers) is imported as a draft, and the preview says so. Any invalid line rejects the
 whole file (nothing written) with its line number.
 """
 from __future__ import annotations
@@ -41,6 +44,7 @@ from store.extensions import db
 from store.inventory import services as inventory
 from store.inventory.models import MovementKind
 from store.money import MoneyError, cents_to_decimal_string, parse_money
+from store.safety import screening
 
 COLUMNS = ["product_slug", "name", "kind", "status", "featured", "category_slug", "category_name",
            "category_description", "category_position", "summary", "description_md", "warnings", "image_path", "image_alt", "sku", "option_label", "price", "compare_at",
@@ -49,6 +53,7 @@ PRODUCT_COLUMNS = ["name", "kind", "status", "featured", "category_slug", "categ
                    "category_position", "summary", "description_md", "warnings", "image_path", "image_alt"]
 OPTIONAL_COLUMNS = {"category_description", "category_position"}
 CATEGORY_FIELDS = ("category_name", "category_description", "category_position")
+EXTRA_COLUMNS = ["ingredients"]   # optional, after the others; a file without it leaves ingredients alone
 MAX_ROWS = 20_000
 _IMAGE_PATH = re.compile(r"^(img|media)/[A-Za-z0-9._/-]{1,280}$")
 _SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -68,9 +73,10 @@ def export_csv() -> str:
     currency = current_app.config["STORE_CURRENCY"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(COLUMNS + EXTRA_COLUMNS)
     products = db.session.scalars(select(Product).order_by(Product.id).options(
-        selectinload(Product.variants), selectinload(Product.images), joinedload(Product.category)))
+        selectinload(Product.variants), selectinload(Product.images), selectinload(Product.ingredients),
+        joinedload(Product.category)))
     for p in products:
         image = p.images[0] if p.images else None
         c = p.category
@@ -81,7 +87,7 @@ def export_csv() -> str:
                 v.sku, v.option_label, cents_to_decimal_string(v.price_cents, currency),
                 "" if v.compare_at_cents is None else cents_to_decimal_string(v.compare_at_cents, currency),
                 v.on_hand, v.weight_grams, "" if v.low_stock_threshold is None else v.low_stock_threshold,
-                _yes(v.is_active)])
+                _yes(v.is_active), catalog.format_ingredients(p)])
     return out.getvalue()
 
 
@@ -224,6 +230,14 @@ def parse(data: bytes | str) -> list[ProductRow]:
                 fields["warnings"] = fields["warnings"].replace("\r\n", "\n")
                 fields["description_md"] = fields["description_md"].replace("\r\n", "\n")
                 fields["featured"] = _bool(row["featured"], "featured", False)
+                if "ingredients" in row:
+                    try:
+                        catalog.parse_ingredients(row["ingredients"])
+                    except catalog.IngredientsInvalid as exc:
+                        raise ValueError(f"ingredients: {exc}") from None
+                    fields["ingredients"] = row["ingredients"].replace("\r\n", "\n").strip()
+                else:
+                    fields["ingredients"] = None
                 sku = row["sku"].strip()
                 if not sku or len(sku) > 64:
                     raise ValueError("sku is required (at most 64 characters)")
@@ -245,7 +259,7 @@ def parse(data: bytes | str) -> list[ProductRow]:
                 if product is None:
                     product = products[slug] = ProductRow(line=line, slug=slug, fields=fields)
                 elif product.fields != fields:
-                    differing = [c for c in PRODUCT_COLUMNS if product.fields[c] != fields[c]]
+                    differing = [c for c in PRODUCT_COLUMNS + EXTRA_COLUMNS if product.fields[c] != fields[c]]
                     raise ValueError(f"product {slug}'s {', '.join(differing)} differ from line {product.line}")
                 if category_slug:
                     first = category_rows.setdefault(category_slug, (line, fields))
@@ -295,6 +309,9 @@ def plan(data: bytes | str) -> Plan:
                 changed_categories[cat] = f"{cat} ({', '.join(changes)})"
         if r.fields["status"] == "active" and not any(line.strip() for line in r.fields["warnings"].splitlines()):
             r.notes.append("no safety warnings: it stays a draft")
+        if r.fields["status"] == "active" and _flagged(r, product):
+            r.notes.append("the claims check flags its copy: it stays a draft until someone overrides it "
+                           "with evidence in the product form")
         if product is None:
             r.action = "create"
             continue
@@ -303,6 +320,8 @@ def plan(data: bytes | str) -> Plan:
                    "summary": product.summary, "description_md": product.description_md,
                    "warnings": product.warnings}
         r.changes = [k for k, v in current.items() if r.fields[k] != v]
+        if r.fields["ingredients"] is not None and r.fields["ingredients"] != catalog.format_ingredients(product):
+            r.changes.append("ingredients")
         by_sku = {v.sku: v for v in product.variants}
         for v in r.variants:
             old = by_sku.get(v.sku)
@@ -328,6 +347,15 @@ def _category_changes(category: Category, fields: dict) -> list[str]:
     if fields["category_position"] is not None and category.position != fields["category_position"]:
         changes.append("position")
     return changes
+
+
+def _copy(r: ProductRow) -> dict[str, str]:
+    return {"name": r.fields["name"], "summary": r.fields["summary"], "description_md": r.fields["description_md"]}
+
+
+def _flagged(r: ProductRow, product: Product | None) -> dict:
+    """The row's copy the claims screen flags and no override covers (a new product has no override yet)."""
+    return screening.uncleared("product", product.id if product is not None else None, _copy(r))
 
 
 def apply(data: bytes | str, *, actor_id: int | None, source: str = "CSV import",
@@ -393,6 +421,8 @@ def _apply_product(r: ProductRow, categories: dict, actor_id: int | None, source
     product.category = categories.get(f["category_slug"]) if f["category_slug"] else None
     if product.description_md != f["description_md"] or creating:
         catalog.set_description(product, f["description_md"])
+    if f["ingredients"] is not None:
+        catalog.set_ingredients(product, catalog.parse_ingredients(f["ingredients"]))
     if creating and f["image_path"]:
         product.images.append(ProductImage(path=f["image_path"][:300], alt_text=f["image_alt"][:300], position=0))
     by_sku = {v.sku: v for v in product.variants}
@@ -416,6 +446,8 @@ def _apply_product(r: ProductRow, categories: dict, actor_id: int | None, source
         else:
             inventory.set_on_hand(variant.id, v.on_hand, actor_id=actor_id, note=source)
     db.session.refresh(product)
+    if wanted == ProductStatus.ACTIVE and _flagged(r, product):
+        wanted = ProductStatus.DRAFT   # flagged copy goes live only with an override (reason and evidence)
     try:
         catalog.set_status(product, wanted)
     except catalog.CatalogError:

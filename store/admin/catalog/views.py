@@ -9,8 +9,9 @@ from store.admin import bp
 from store.admin.catalog import services as service
 from store.admin.catalog.forms import BulkForm, ImageForm, NewProductForm, ProductForm, VariantForm
 from store.admin.catalog.images import ImageRejected
-from store.catalog.services import CatalogError, MissingWarnings, NotPublishable
-from store.claims import find_claims_in
+from store.catalog import services as catalog
+from store.catalog.services import CatalogError, IngredientsInvalid, MissingWarnings, NotPublishable
+from store.safety import screening
 from store.errors import render_error
 from store.extensions import db
 from store.markup import render_markdown
@@ -49,11 +50,18 @@ def _product_data(form) -> service.ProductData:
     return service.ProductData(name=form.name.data or "", slug=form.slug.data or "", kind=form.kind.data,
                                category_id=form.category_id.data or None, summary=form.summary.data or "",
                                description_md=form.description_md.data or "", warnings=form.warnings.data or "",
-                               featured=form.featured.data, status=form.status.data)
+                               featured=form.featured.data, status=form.status.data,
+                               ingredients=form.ingredients.data if "ingredients" in request.form else None)
 
 
-def _override_reason(form) -> str:
-    return (form.claims_reason.data or "").strip() if form.claims_override.data else ""
+def _override(form) -> screening.Override | None:
+    if not form.claims_override.data:
+        return None
+    return screening.Override(reason=(form.claims_reason.data or "").strip(),
+                              evidence=(form.claims_evidence.data or "").strip())
+
+
+SAVE_ERRORS = (CatalogError, service.AdminCatalogError, screening.ClaimsNeedOverride, screening.OverrideInvalid)
 
 
 def _apply_error(form, exc) -> None:
@@ -62,8 +70,12 @@ def _apply_error(form, exc) -> None:
         form.warnings.errors = list(form.warnings.errors) + [str(exc)]
     elif isinstance(exc, NotPublishable):
         form.status.errors = list(form.status.errors) + [str(exc)]
-    elif isinstance(exc, service.ClaimsNeedOverride):
+    elif isinstance(exc, IngredientsInvalid):
+        form.ingredients.errors = list(form.ingredients.errors) + [str(exc)]
+    elif isinstance(exc, screening.ClaimsNeedOverride):
         form.claims_override.errors = list(form.claims_override.errors) + [str(exc)]
+    elif isinstance(exc, screening.OverrideInvalid):
+        form.claims_evidence.errors = list(form.claims_evidence.errors) + [str(exc)]
     elif isinstance(exc, service.DuplicateSku) and hasattr(form, "sku"):
         form.sku.errors = list(form.sku.errors) + [str(exc)]
     else:
@@ -71,8 +83,9 @@ def _apply_error(form, exc) -> None:
 
 
 def _claims_flags(form) -> dict:
-    return find_claims_in({"name": form.name.data, "summary": form.summary.data,
-                           "description_md": form.description_md.data})
+    """{field: findings} for the copy on the form (each finding names the phrase, the rule and why)."""
+    return screening.screen_places({"name": form.name.data, "summary": form.summary.data,
+                                    "description_md": form.description_md.data})
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
@@ -87,8 +100,8 @@ def product_new():
                                       price_cents=form.price_cents, opening_stock=form.opening_stock.data or 0)
         try:
             product = service.create_product(_product_data(form), variant, actor_id=current_user.id,
-                                             claims_override_reason=_override_reason(form))
-        except (CatalogError, service.AdminCatalogError) as exc:
+                                             claims_override=_override(form))
+        except SAVE_ERRORS as exc:
             _apply_error(form, exc)
         else:
             flash(f"“{product.name}” created as {product.status}.", "success")
@@ -123,6 +136,7 @@ def _edit_page(product, form, preview=None, status=200, variant_forms=None, new_
         new_variant_form=new_variant_form or VariantForm(prefix="new", formdata=None),
         image_form=image_form or ImageForm(formdata=None),
         referenced=service.is_referenced_by_orders(product.id),
+        allergens=catalog.allergens_of(product),
         claims=claims if claims is not None else _claims_flags(form)), status
 
 
@@ -134,6 +148,7 @@ def product_edit(product_id: int):
     if request.method == "GET":
         form.version.data = str(product.version)
         form.category_id.data = product.category_id or 0
+        form.ingredients.data = catalog.format_ingredients(product)
         return _edit_page(product, form)
     if form.preview.data:
         return _edit_page(product, form, preview=render_markdown(form.description_md.data))
@@ -144,14 +159,14 @@ def product_edit(product_id: int):
             expected = -1
         try:
             service.update_product(product.id, expected, _product_data(form), actor_id=current_user.id,
-                                   claims_override_reason=_override_reason(form))
+                                   claims_override=_override(form))
         except service.StaleEdit as exc:
             flash(str(exc), "error")
             db.session.expire_all()
             product = _load_or_404(product_id)
             form.form_errors.append(str(exc))
             return _edit_page(product, form, status=409)
-        except (CatalogError, service.AdminCatalogError) as exc:
+        except SAVE_ERRORS as exc:
             _apply_error(form, exc)
         else:
             flash("Product saved.", "success")
@@ -191,6 +206,7 @@ def _product_form_for(product):
     form.set_categories(service.all_categories())
     form.version.data = str(product.version)
     form.category_id.data = product.category_id or 0
+    form.ingredients.data = catalog.format_ingredients(product)
     return form
 
 
@@ -201,7 +217,7 @@ def variant_add(product_id: int):
     if form.validate_on_submit():
         try:
             variant = service.add_variant(product.id, _variant_data(form), actor_id=current_user.id)
-        except (CatalogError, service.AdminCatalogError) as exc:
+        except (CatalogError, service.AdminCatalogError, screening.ClaimsNeedOverride) as exc:
             form.sku.errors.append(str(exc))
         else:
             flash(f"Variant {variant.sku} added.", "success")
@@ -219,7 +235,7 @@ def variant_update(product_id: int, variant_id: int):
     if form.validate_on_submit():
         try:
             service.update_variant(variant_id, _variant_data(form), actor_id=current_user.id)
-        except (CatalogError, service.AdminCatalogError) as exc:
+        except (CatalogError, service.AdminCatalogError, screening.ClaimsNeedOverride) as exc:
             form.sku.errors.append(str(exc))
         else:
             flash("Variant saved.", "success")

@@ -8,11 +8,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from store.admin.audit import services as audit
 from store.catalog.models import Product
-from store.claims import find_claims
 from store.db import transaction
 from store.extensions import db
 from store.guides import services as guides
-from store.guides.models import Guide, GuideStep
+from store.guides.models import Guide, GuideStatus, GuideStep
+from store.safety import screening
 
 SCALAR_FIELDS = ("slug", "title", "summary", "body_md", "clinician_note_md", "hero_image", "hero_alt",
                  "reviewed_by", "status")
@@ -52,17 +52,26 @@ def _summary(guide: Guide) -> dict:
     return data
 
 
+PLACE_LABELS = {"title": "Title", "summary": "Summary", "body": "Body", "clinician note": "Clinician note"}
+
+
 def claims_flags(data: guides.GuideData) -> list[tuple[str, object]]:
-    """(where, match) for every claim-like phrase in the guide's text: shown as warnings, never blocking."""
-    places = [("Title", data.title), ("Summary", data.summary), ("Body", data.body),
-              ("Clinician note", data.clinician_note)]
-    places += [(f"Step {i}: {s.title}", f"{s.title}\n{s.body}") for i, s in enumerate(data.steps, 1)]
-    places += [(f"FAQ {i}", f"{f.question}\n{f.answer}") for i, f in enumerate(data.faqs, 1)]
-    return [(where, m) for where, text in places for m in find_claims(text)]
+    """(where, finding) for every claim the screen finds in the guide's copy. In a draft they are warnings;
+    publishing (or saving a published guide) needs an override with a reason and evidence."""
+    return [(PLACE_LABELS.get(place, place.capitalize()), f)
+            for place, findings in guides.claims_findings(data).items() for f in findings]
+
+
+def _override_changes(found: dict, override) -> dict:
+    if not found:
+        return {}
+    override = screening.check_override(override)
+    return {"claims_override": [None, sorted({f.phrase.lower() for fs in found.values() for f in fs})],
+            "claims_evidence": [None, override.evidence]}
 
 
 def save(data: guides.GuideData, *, guide_id: int | None, expected_version: int | None,
-         actor_id: int | None) -> Guide:
+         actor_id: int | None, claims_override: screening.Override | None = None) -> Guide:
     try:
         with transaction():
             guide = None
@@ -74,29 +83,40 @@ def save(data: guides.GuideData, *, guide_id: int | None, expected_version: int 
                 if guide.version != expected_version:
                     raise StaleGuide()
                 before = _summary(guide)
-            guide = guides.save_guide(data, guide, commit=False)
+            overridden = {}
+            if guide is not None and guide.status == GuideStatus.PUBLISHED:
+                overridden = screening.uncleared("guide", guide.id, guides.claims_places(data), context="guide")
+            guide = guides.save_guide(data, guide, commit=False, claims_override=claims_override,
+                                      actor_id=actor_id)
             after = _summary(guide)
             changes = audit.diff(before, after) if before else {k: [None, v] for k, v in after.items()}
             flags = sorted({m.phrase.lower() for _, m in claims_flags(data)})
             if flags:
                 changes["claims_flags"] = [None, flags]
+            changes.update(_override_changes(overridden, claims_override))
             if changes:
-                audit.record(actor_id, "guide.update" if before else "guide.create", guide, changes)
+                audit.record(actor_id, "guide.update" if before else "guide.create", guide, changes,
+                             reason=claims_override.reason if overridden else "")
     except StaleDataError as exc:
         raise StaleGuide() from exc
     return guide
 
 
-def set_published(guide_id: int, publish: bool, *, actor_id: int | None) -> Guide:
+def set_published(guide_id: int, publish: bool, *, actor_id: int | None,
+                  claims_override: screening.Override | None = None) -> Guide:
     with transaction():
         guide = guide_for_edit(guide_id)
         if guide is None:
             raise guides.GuideError("That guide no longer exists.")
         before = guide.status
+        overridden = {}
         if publish:
-            guides.publish(guide, commit=False)
+            overridden = screening.uncleared("guide", guide.id, guides.guide_places(guide), context="guide")
+            guides.publish(guide, commit=False, claims_override=claims_override, actor_id=actor_id)
         else:
             guides.unpublish(guide, commit=False)
-        audit.record(actor_id, "guide.publish" if publish else "guide.unpublish", guide,
-                     {"status": [before, guide.status]})
+        changes = {"status": [before, guide.status]}
+        changes.update(_override_changes(overridden, claims_override))
+        audit.record(actor_id, "guide.publish" if publish else "guide.unpublish", guide, changes,
+                     reason=claims_override.reason if overridden else "")
     return guide

@@ -11,6 +11,7 @@ from store.admin.guides.forms import GuideForm
 from store.extensions import db
 from store.guides import services as guides
 from store.markup import render_markdown
+from store.safety import screening
 from store.util import page_number, slugify
 
 BLANK_ROWS = 2
@@ -55,6 +56,14 @@ def _form_from(guide) -> GuideForm:
 def _blank_form() -> GuideForm:
     return GuideForm(formdata=None, data={"steps": [{}] * 3, "faqs": [{}] * BLANK_ROWS,
                                           "references": [{}] * BLANK_ROWS})
+
+
+def _override() -> screening.Override | None:
+    """The claims override typed next to Save or Publish (plain fields: reason and evidence)."""
+    if request.form.get("claims_override") != "y":
+        return None
+    return screening.Override(reason=(request.form.get("claims_reason") or "")[:500],
+                              evidence=(request.form.get("claims_evidence") or "")[:300])
 
 
 def _render(form, guide=None, preview=None, errors=None, status=200):
@@ -102,9 +111,12 @@ def _save(guide_id: int | None):
     except (TypeError, ValueError):
         expected = -1
     try:
-        saved = service.save(_data(form), guide_id=guide_id, expected_version=expected, actor_id=current_user.id)
+        saved = service.save(_data(form), guide_id=guide_id, expected_version=expected, actor_id=current_user.id,
+                             claims_override=_override())
     except guides.GuideInvalid as exc:
         return _render(form, guide, errors=exc.errors, status=400)
+    except (screening.ClaimsNeedOverride, screening.OverrideInvalid) as exc:
+        return _render(form, guide, errors={"claims": [str(exc)]}, status=400)
     except (service.StaleGuide, guides.GuideError) as exc:
         return _render(form, guide, errors={"form": [str(exc)]}, status=409)
     flash(f"Guide “{saved.title}” saved.", "success")
@@ -125,8 +137,8 @@ def guide_update(guide_id: int):
 def guide_publish(guide_id: int):
     publish = request.form.get("action") == "publish"
     try:
-        guide = service.set_published(guide_id, publish, actor_id=current_user.id)
-    except guides.GuideError as exc:
+        guide = service.set_published(guide_id, publish, actor_id=current_user.id, claims_override=_override())
+    except (guides.GuideError, screening.ClaimsNeedOverride, screening.OverrideInvalid) as exc:
         flash(str(exc), "error")
     else:
         flash(f"“{guide.title}” is now {'published' if publish else 'a draft (hidden from readers)'}.", "success")
