@@ -7,7 +7,7 @@ from store.reviews.models import Review
 from store.util import utcnow
 from tests.factories import make_category, make_disclaimers, make_order, make_product
 
-LIMIT = 12
+LIMIT = 13
 
 
 def _product_with_reviews(slug, reviews, category):

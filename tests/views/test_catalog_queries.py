@@ -7,9 +7,10 @@ from tests.factories import make_category, make_disclaimers, make_product
 MAX_QUERIES = 6
 # The product page also shows its reviews (rating summary, one page of reviews), the shopper's alert and
 # wishlist state, and related products (one query per source: guides, category, bought together; then the
-# cards' products with variants and images, and their ratings): a fixed 12, whatever the catalog's size or the
-# number of reviews (tests/reviews/test_product_page_queries.py).
-PAGE_MAX = {"product detail": 12, "product detail, variant chosen": 12}
+# cards' products with variants and images, and their ratings): a fixed 13, whatever the catalog's size or the
+# number of reviews (tests/reviews/test_product_page_queries.py). Lists add one query for the cards' ratings.
+PAGE_MAX = {"product detail": 13, "product detail, variant chosen": 13, "product list": 7,
+            "product list, filtered and sorted": 7}
 MEASURED: dict = {}
 
 
