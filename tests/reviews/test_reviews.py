@@ -47,7 +47,9 @@ def test_a_forged_or_tampered_link_is_refused(app, db, client):
     roller, = catalog("Foam Roller")
     order = paid_order([roller])
     token = services.review_token(order)
-    assert client.get(f"/reviews/write/{token[:-2]}xx").status_code == 404
+    payload, stamp, signature = token.split(".")
+    other = "A" if signature[5] != "A" else "B"  # (not the last character: its low bits may be unused)
+    assert client.get(f"/reviews/write/{payload}.{stamp}.{signature[:5]}{other}{signature[6:]}").status_code == 404
     assert client.get("/reviews/write/not-a-token").status_code == 404
     assert client.get(f"/reviews/write/{token}").status_code == 200
 
