@@ -35,7 +35,7 @@ def _product_page(product, variants, selected, args) -> dict:
     return {"rating": rating, "reviews": reviews, "reviews_sort": sort, "reviews_stars": stars,
             "reviews_page": page, "reviews_has_more": shown_total > page * services.PER_PAGE,
             "review_sorts": services.SORTS, "report_form": ReportForm(formdata=None),
-            "structured_data": services.structured_data(rating, reviews if page == 1 else [])}
+            "structured_data": services.structured_data(rating, reviews if page == 1 and stars is None else [])}
 
 
 def _write_page(order, action_url: str):

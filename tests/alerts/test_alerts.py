@@ -10,6 +10,7 @@ from sqlalchemy import select
 from store.admin.inventory import services as admin_inventory
 from store.alerts import services as alerts
 from store.alerts.models import StockAlert
+from store.catalog.models import Variant
 from store.db import transaction
 from store.extensions import db as _db
 from store.inventory import services as inventory
@@ -145,3 +146,35 @@ def test_demand_per_option(oil):
         inventory.adjust(small.id, 1, MovementKind.RESTOCK, actor="test")
     rows = alerts.demand_per_option()
     assert [(r["sku"], r["waiting"], r["sent"]) for r in rows] == [("ARN-50", 0, 3)]
+
+
+def test_concurrent_restocks_email_each_subscriber_once(app, oil):
+    """Six restocks of the same sold-out option at the same moment (real threads, one connection each):
+    every subscriber is emailed exactly once."""
+    import threading
+
+    small_id = oil.variants[0].id
+    for n in range(3):
+        alerts.subscribe(small_id, f"p{n}@example.com")
+    _db.session.remove()
+    barrier, errors = threading.Barrier(6), []
+
+    def restock():
+        with app.app_context():
+            try:
+                barrier.wait()
+                with transaction(write=True):
+                    inventory.adjust(small_id, 1, MovementKind.RESTOCK, actor="race")
+            except Exception as exc:  # noqa: BLE001
+                errors.append(repr(exc))
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=restock) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert sorted(e.recipient for e in _alert_emails()) == ["p0@example.com", "p1@example.com", "p2@example.com"]
+    assert _db.session.scalar(select(Variant.on_hand).where(Variant.id == small_id)) == 6
