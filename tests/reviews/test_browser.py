@@ -122,6 +122,16 @@ def test_buy_deliver_invite_review_and_see_it(app, page, browser, live_server, s
     check_a11y(page, "product page with reviews")
     page.goto("/products")
     assert page.locator("[data-product='cedar-foot-roller'] [data-card-rating='4.0']").count() == 1
+
+    # The admin sees it in the back office, and replies.
+    admin.goto("/admin/reviews?tab=published")
+    card = admin.locator("[data-review]").filter(has_text="Firm and smooth")
+    card.get_by_label("The store's reply").fill("Thank you, Robin: a cork mat keeps it quiet on tiles.")
+    card.get_by_role("button", name="Save reply").click()
+    assert admin.get_by_text("Reply saved.").is_visible()
+    admin.screenshot(path=str(screenshot_dir / "admin-reviews.png"), full_page=True)
+    page.goto(f"/products/{shop.roller_slug}#reviews")
+    assert "a cork mat keeps it quiet" in page.locator("#reviews").inner_text()
     assert page.js_errors == []
 
 
