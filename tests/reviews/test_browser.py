@@ -11,6 +11,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from store.extensions import db as _db
@@ -60,7 +61,7 @@ def test_buy_deliver_invite_review_and_see_it(app, page, browser, live_server, s
                                               outbox_worker, screenshot_dir, check_a11y):
     # The guest buys the roller.
     page.goto(f"/products/{shop.roller_slug}")
-    assert page.get_by_text("No reviews yet").is_visible()
+    page.get_by_text("No reviews yet").wait_for()
     page.get_by_role("button", name="Add to cart").click()
     page.locator("[data-add-status]").filter(has_text="Added").wait_for()
     page.goto("/checkout")
@@ -87,7 +88,7 @@ def test_buy_deliver_invite_review_and_see_it(app, page, browser, live_server, s
     admin.get_by_label("Tracking number").fill("PP-778899")
     admin.get_by_role("button", name="Mark as shipped").click()
     admin.get_by_role("button", name="Mark as delivered").click()
-    assert admin.get_by_text(f"Order {number} marked as delivered.").is_visible()
+    admin.get_by_text(f"Order {number} marked as delivered.").wait_for()
 
     # The scheduled job (REVIEW_INVITE_AFTER_DAYS after delivery; 0 here) sends the invitation.
     from store.reviews.services import queue_due_invitations
@@ -101,7 +102,7 @@ def test_buy_deliver_invite_review_and_see_it(app, page, browser, live_server, s
 
     # The guest follows it and reviews the roller.
     page.goto(link)
-    assert page.get_by_role("heading", name=f"Review your order {number}").is_visible()
+    page.get_by_role("heading", name=f"Review your order {number}").wait_for()
     form = page.locator("[data-review-product='cedar-foot-roller']")
     form.get_by_label("4 stars").check()
     form.get_by_label("Title").fill("Firm and smooth")
@@ -109,7 +110,7 @@ def test_buy_deliver_invite_review_and_see_it(app, page, browser, live_server, s
     check_a11y(page, "review form")
     page.screenshot(path=str(screenshot_dir / "review-form.png"), full_page=True)
     form.get_by_role("button", name=re.compile("Publish my review")).click()
-    assert page.get_by_text("Thank you! Your review is published.").is_visible()
+    page.get_by_text("Thank you! Your review is published.").wait_for()
     page.get_by_role("link", name="published").click()
 
     page.wait_for_url(re.compile(r".*/products/cedar-foot-roller.*"))
@@ -128,7 +129,7 @@ def test_buy_deliver_invite_review_and_see_it(app, page, browser, live_server, s
     card = admin.locator("[data-review]").filter(has_text="Firm and smooth")
     card.get_by_label("The store's reply").fill("Thank you, Robin: a cork mat keeps it quiet on tiles.")
     card.get_by_role("button", name="Save reply").click()
-    assert admin.get_by_text("Reply saved.").is_visible()
+    admin.get_by_text("Reply saved.").wait_for()
     admin.screenshot(path=str(screenshot_dir / "admin-reviews.png"), full_page=True)
     page.goto(f"/products/{shop.roller_slug}#reviews")
     assert "a cork mat keeps it quiet" in page.locator("#reviews").inner_text()
@@ -139,10 +140,10 @@ def test_subscribe_to_sold_out_option_and_get_the_alert_after_restock(app, page,
                                                                      make_user, smtp_server, outbox_worker,
                                                                      screenshot_dir, check_a11y):
     page.goto(f"/products/{shop.oil_slug}?variant=OIL-50")
-    assert page.get_by_text("This size is out of stock.").is_visible()
+    page.get_by_text("This size is out of stock.").wait_for()
     page.get_by_label("Your email").fill("sam@example.com")
     page.get_by_role("button", name="Email me when it is back").click()
-    assert page.get_by_text("We will email sam@example.com once when it is back in stock.").is_visible()
+    page.get_by_text("We will email sam@example.com once when it is back in stock.").wait_for()
     check_a11y(page, "product page, alert requested")
     page.screenshot(path=str(screenshot_dir / "stock-alert-requested.png"), full_page=True)
 
@@ -154,7 +155,7 @@ def test_subscribe_to_sold_out_option_and_get_the_alert_after_restock(app, page,
     admin.get_by_label("Reason").select_option("restock")
     admin.get_by_label("Units (or counted total)").fill("6")
     admin.get_by_role("button", name="Adjust stock").click()
-    assert admin.locator("[data-available]").inner_text() == "6"
+    expect(admin.locator("[data-available]")).to_have_text("6")
 
     outbox_worker.drain()
     mail, link = _link_in(smtp_server, "sam@example.com", r"http\S+/products/calm-body-oil\?variant=OIL-50")
@@ -168,6 +169,7 @@ def test_subscribe_to_sold_out_option_and_get_the_alert_after_restock(app, page,
     admin.get_by_label("Reason").select_option("restock")
     admin.get_by_label("Units (or counted total)").fill("2")
     admin.get_by_role("button", name="Adjust stock").click()
+    expect(admin.locator("[data-available]")).to_have_text("8")
     outbox_worker.drain()
     assert len(smtp_server.to("sam@example.com")) == 1
     assert page.js_errors == []
