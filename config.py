@@ -70,6 +70,8 @@ class Config:
     REGISTRATION_LINK_MAX_AGE = _int("REGISTRATION_LINK_MAX_AGE", 24 * 3600)  # seconds to finish signing up
     GUEST_ORDER_LINK_MAX_AGE_DAYS = _int("GUEST_ORDER_LINK_MAX_AGE_DAYS", 90)
     ORDER_LINK_RATE_LIMIT = os.environ.get("ORDER_LINK_RATE_LIMIT", "5 per hour")
+    CONTACT_RATE_LIMIT = os.environ.get("CONTACT_RATE_LIMIT", "5 per hour")  # contact-form messages per address
+    PRODUCT_FEED = _bool("PRODUCT_FEED", True)  # /feeds/products.xml for merchant listings
     REVIEW_REPORT_RATE_LIMIT = os.environ.get("REVIEW_REPORT_RATE_LIMIT", "10 per hour")  # per address
     STOCK_ALERT_RATE_LIMIT = os.environ.get("STOCK_ALERT_RATE_LIMIT", "20 per hour")
 
@@ -90,6 +92,7 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Kneadwell <shop@kneadwell.test>")
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")  # where contact-form messages go (empty: the sender)
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 20)  # seconds per SMTP operation (the worker's, never a request's)
 
     # Outbox and job queue (store/outbox, store/jobs): every email is an outbox row delivered by `flask worker`.
@@ -190,6 +193,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    IS_PRODUCTION = True  # e.g. create-admin refuses special-use domains (admin@shop.test) here only
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

@@ -32,6 +32,8 @@ from store.media import views as media_views
 from store.orders import bp as orders_bp
 from store.reviews import bp as reviews_bp
 from store.reviews import views as reviews_views
+from store.pages import bp as pages_bp
+from store.pages import views as pages_views
 from store.safety import bp as safety_bp
 from store.safety import template_globals as safety_globals
 from store.seo import bp as seo_bp
@@ -188,8 +190,8 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for bp in (catalog_bp, seo_bp, safety_bp, guides_bp, accounts_bp, cart_bp, checkout_bp, orders_bp, reviews_bp,
-               alerts_bp, wishlists_bp, admin_bp):
+    for bp in (catalog_bp, seo_bp, safety_bp, guides_bp, pages_bp, accounts_bp, cart_bp, checkout_bp, orders_bp,
+               reviews_bp, alerts_bp, wishlists_bp, admin_bp):
         app.register_blueprint(bp)
     health.register(app)          # /healthz, /readyz and their pluggable checks (database, Redis)
 
@@ -212,6 +214,7 @@ def register_area_hooks(app: Flask) -> None:
     cart_context.register(app)    # mini_cart_count
     catalog_views.register(app)   # products in search and the sitemap
     guides_views.register(app)    # guides in search and the sitemap, guides_for_product on product pages
+    pages_views.register(app)     # policy pages in the sitemap, policy_links for the footer and checkout
     reviews_views.register(app)   # ratings and reviews on product pages and cards; "bought together"
     alerts_views.register(app)    # the back-in-stock alert box on product pages
     wishlists_views.register(app)  # "save to wishlist" on product pages

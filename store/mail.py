@@ -1,9 +1,13 @@
-"""Outgoing mail: build one message and hand it to the SMTP server. Nothing else.
+"""Outgoing mail: the HTML layout's CSS inlined, one multipart message built and handed to the SMTP server.
 
 Only the outbox worker calls ``send_message`` (store/outbox/delivery.py); web requests write outbox rows
 instead (store.outbox.enqueue_email). With MAIL_SERVER unset (development) messages are written to the log;
 otherwise they go over SMTP (STARTTLS with MAIL_USE_TLS, login with MAIL_USERNAME / MAIL_PASSWORD), every
 socket operation bounded by MAIL_TIMEOUT.
+
+Every email has a plain-text part and an HTML part: the HTML templates extend ``templates/emails/_layout.html``,
+whose ``<style>`` (``templates/emails/_email.css``) ``inline_css`` moves into ``style`` attributes (css-inline),
+since many mail clients drop ``<style>`` elements. Media queries stay in a ``<style>`` for those that read them.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 
+import css_inline
 from flask import current_app
 
 log = logging.getLogger(__name__)
@@ -24,6 +29,16 @@ class MailError(RuntimeError):
     def __init__(self, message: str, permanent: bool = False):
         super().__init__(message)
         self.permanent = permanent
+
+
+_inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_at_rules=True)
+
+
+def inline_css(html: str | None) -> str | None:
+    """The layout's stylesheet moved into ``style`` attributes (never fetching anything remote)."""
+    if not html:
+        return html
+    return _inliner.inline(html)
 
 
 def new_message_id() -> str:
@@ -40,7 +55,7 @@ def build_message(to: str, subject: str, text: str, html: str | None = None, *,
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = message_id or new_message_id()
-    message.set_content(text)
+    message.set_content(text)  # multipart/alternative: the plain text first, the HTML (inlined CSS) preferred
     if html:
         message.add_alternative(html, subtype="html")
     return message

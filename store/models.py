@@ -14,6 +14,7 @@ from store.guides.models import (  # noqa: F401
 from store.inventory.models import MovementKind, StockMovement, StockReceipt, StockReceiptLine  # noqa: F401
 from store.media.models import MediaBlob, Picture, Rendition  # noqa: F401
 from store.orders.models import Order, OrderEvent, OrderLine, Refund, WebhookEvent  # noqa: F401
+from store.pages.models import ContactMessage, PageVersion  # noqa: F401
 from store.pricing.models import (  # noqa: F401
     DiscountCode, DiscountRedemption, ShippingMethod, ShippingZone, ShippingZoneCountry, TaxRate,
 )

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, has_request_context, request, url_for
 from markupsafe import Markup
 
+from store.carriers import tracking_url
 from store.money import cents_to_decimal_string, format_money
 
 
@@ -52,6 +53,15 @@ def absolute_url_for(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+def email_url(endpoint: str, **values) -> str:
+    """An absolute link for an email (on STORE_URL); empty when none can be built (no STORE_URL in a worker),
+    and the email's text then says how to find the page instead."""
+    try:
+        return absolute_url_for(endpoint, **values)
+    except (RuntimeError, ValueError):
+        return ""
+
+
 def register(app: Flask) -> None:
     @app.template_filter("money")
     def money_filter(cents, currency: str | None = None):
@@ -73,6 +83,9 @@ def register(app: Flask) -> None:
         return absolute_url_for(endpoint, **values) if endpoint else absolute_path(request.path)
 
     app.add_template_global(absolute_path, "absolute_url")
+    # The emails' globals: absolute links and carriers' tracking links (templates/emails/).
+    app.add_template_global(email_url, "email_url")
+    app.add_template_global(tracking_url, "tracking_url")
 
     @app.context_processor
     def store_context():

@@ -71,3 +71,11 @@ def canonical_args(page: int, **filters) -> dict:
     if page > 1:
         args["page"] = page
     return args
+
+
+def require_page_in_range(pagination) -> None:
+    """A listing page past the last (``?page=99`` of 2) answers 404 rather than "page 99 of 2"; page 1 of an
+    empty listing is a page (it says there is nothing yet)."""
+    if pagination.page > 1 and pagination.page > pagination.pages:
+        from werkzeug.exceptions import NotFound
+        raise NotFound("That page is past the last one.")

@@ -317,7 +317,9 @@ def address_delete(address_id: int):
 def create_admin(email: str, password: str, role: str) -> None:
     """Create a back-office account (the shop owner by default), or promote an existing account."""
     try:
-        user, created = services.create_or_promote_admin(email, password or None, _min_length(), role=role)
+        user, created = services.create_or_promote_admin(
+            email, password or None, _min_length(), role=role,
+            allow_special_use=not current_app.config.get("IS_PRODUCTION", False))
     except services.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{'Created' if created else 'Promoted'} admin {user.email} ({user.role}).")

@@ -1,6 +1,6 @@
 """Back office: one blueprint, one gate. Every admin page is behind ``_require_admin``.
 
-One subpackage per domain (catalog, compliance, inventory, guides, orders, disclaimers, audit, dashboard), each with its
+One subpackage per domain (catalog, compliance, inventory, guides, orders, disclaimers, pages, audit, dashboard), each with its
 views (routes on this blueprint), forms and services; ``forms.py`` here holds only the form bits they share.
 """
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
@@ -79,6 +79,7 @@ from store.admin.guides import views as guide_views  # noqa: E402,F401
 from store.admin.inventory import cli as inventory_cli  # noqa: E402,F401
 from store.admin.inventory import views as inventory_views  # noqa: E402,F401
 from store.admin.orders import views as order_views  # noqa: E402,F401
+from store.admin.pages import views as page_views  # noqa: E402,F401
 from store.admin.reviews import views as review_views  # noqa: E402,F401
 from store.admin.pricing import views as pricing_views  # noqa: E402,F401
 from store.admin.outbox import views as outbox_views  # noqa: E402,F401

@@ -12,6 +12,17 @@ def select_choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(str(value), label) for value, label in pairs]
 
 
+def compare_at_problem(price_cents: int | None, compare_at_cents: int | None) -> str | None:
+    """The one rule for a compare-at ("was") price: when given, it must be above the price (a "was" price at or
+    below the price would advertise a saving that is not there). Returns the message, or None when fine."""
+    if compare_at_cents is None or price_cents is None:
+        return None
+    if compare_at_cents <= price_cents:
+        return ("The compare-at price must be above the price (it is shown as the old price, struck through); "
+                "leave it empty for no compare-at price.")
+    return None
+
+
 def money_value(field, required: bool) -> int | None:
     """An amount typed by an admin (a price, a refund) in minor units, through store.money.parse_money."""
     text = (field.data or "").strip()

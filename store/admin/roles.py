@@ -1,7 +1,8 @@
 """Who may use which back-office URL: the one table, checked by the gate in ``store/admin/__init__.py``.
 
 Three roles, most powerful first (``store.accounts.models.BACK_OFFICE_ROLES``):
-  * owner    — everything, including refunds, paid-order cancellations, disclaimers, discount codes and staff;
+  * owner    — everything, including refunds, paid-order cancellations, disclaimers, policy pages, discount
+               codes and staff;
   * staff    — catalog, guides, stock, shipping and delivering orders, the outbox's resend;
   * readonly — every back-office page (GET), no writes.
 
@@ -122,6 +123,11 @@ ENDPOINT_ROLES: dict[str, Need] = {
     "admin.disclaimers": page(READONLY),
     "admin.disclaimer_versions": page(READONLY),
     "admin.disclaimer_save": action(OWNER, "Disclaimers are changed only with the shop owner's account."),
+    # policy and help pages (the shop's legal and service terms: the owner's words), contact messages
+    "admin.pages_list": page(READONLY),
+    "admin.page_edit": form(READONLY, OWNER, "Policy pages are changed only with the shop owner's account."),
+    "admin.page_versions": page(READONLY),
+    "admin.contact_messages": page(READONLY),
     # compliance: the claims lexicon decides what every screen flags (the owner's), overrides are read-only
     # records, problem reports are handled (status) by staff
     "admin.claims_lexicon": form(READONLY, OWNER, "The claims lexicon is changed only with the shop owner's account."),

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("catalog", __name__)
 
-from store.catalog import views  # noqa: E402,F401
+from store.catalog import feed, views  # noqa: E402,F401

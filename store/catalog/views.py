@@ -6,7 +6,7 @@ from flask import Flask, abort, current_app, redirect, render_template, request,
 from store import search as search_index
 from store.catalog import availability, bp, related, services
 from store.money import cents_to_decimal_string
-from store.seo import register_sitemap
+from store.seo import breadcrumb_jsonld, register_sitemap
 from store import util
 from store.media.views import image_src
 from store.templating import absolute_path, absolute_url_for
@@ -83,7 +83,17 @@ def product_detail(slug: str):
     extra = _extensions_context(product, variants, selected, structured_data)
     return render_product_page("catalog/product_detail.html", product=product, variants=variants,
                                selected=selected, structured_data=structured_data,
-                               related_products=related.related_products(product), **extra)
+                               related_products=related.related_products(product), **extra,
+                               breadcrumbs_data=_product_breadcrumbs(product))
+
+
+def _product_breadcrumbs(product) -> dict:
+    """The page's visible trail (Shop, its category, the product) as a BreadcrumbList."""
+    crumbs = [("Shop", absolute_url_for("catalog.product_list"))]
+    if product.category is not None:
+        crumbs.append((product.category.name, absolute_url_for("catalog.product_list", category=product.category.slug)))
+    crumbs.append((product.name, absolute_url_for("catalog.product_detail", slug=product.slug)))
+    return breadcrumb_jsonld(crumbs)
 
 
 SAFETY_HOOK = '<section id="safety"'

@@ -10,16 +10,23 @@ _REF_JUCHLI = {
     "citation": "Juchli L. 2021. Int J Ther Massage Bodywork 14(2):22-29.",
     "pmid": "34079601",
     "doi": None,
+    "journal": "International Journal of Therapeutic Massage & Bodywork",
+    "year": 2021,
 }
 _REF_AJIMSHA = {
     "citation": "Ajimsha MS, et al. 2014. Foot (Edinb) 24(2):66-71.",
     "pmid": "24703512",
     "doi": "10.1016/j.foot.2014.03.005",
+    "title": "Effectiveness of myofascial release in the management of plantar heel pain: a randomized controlled trial",
+    "journal": "The Foot",
+    "year": 2014,
 }
 _REF_ALFUTH = {
     "citation": "Alfuth M. 2024. J Man Manip Ther 32(5):548-556.",
     "pmid": "38448397",
     "doi": "10.1080/10669817.2024.2325186",
+    "journal": "Journal of Manual & Manipulative Therapy",
+    "year": 2024,
 }
 
 
@@ -210,6 +217,12 @@ GUIDES = [
             "massage-ball-single",
             "plantar-night-splint",
         ],
+        "ask_clinician": {
+            "plantar-night-splint": (
+                "Step 6 suggests asking your clinician whether a night splint suits you before you buy one: "
+                "it is not right for everyone with heel pain."
+            ),
+        },
     },
     # ------------------------------------------------------------------ 2
     {

@@ -116,6 +116,10 @@ class GuideReference(db.Model):
     citation: Mapped[str] = mapped_column(String(500))
     pmid: Mapped[str | None] = mapped_column(String(20), default=None)
     doi: Mapped[str | None] = mapped_column(String(200), default=None)
+    # What a reader scans for: the article's title, its journal and year (the citation keeps the rest).
+    title: Mapped[str] = mapped_column(String(300), default="")
+    journal: Mapped[str] = mapped_column(String(200), default="")
+    year: Mapped[int | None] = mapped_column(default=None)
 
     @property
     def pubmed_url(self) -> str | None:
@@ -140,6 +144,9 @@ class GuideProduct(db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     note: Mapped[str] = mapped_column(String(300), default="")
+    # The guide says to ask a clinician before using this tool: "add the tools" leaves it unticked and shows
+    # ``note`` as the reason.
+    ask_clinician: Mapped[bool] = mapped_column(default=False)
 
     guide: Mapped[Guide] = relationship(back_populates="product_links")
     product = relationship("Product")

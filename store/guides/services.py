@@ -65,6 +65,9 @@ class ReferenceData:
     citation: str
     pmid: str | None = None
     doi: str | None = None
+    title: str = ""            # the article's title
+    journal: str = ""
+    year: int | None = None
 
 
 @dataclass
@@ -82,6 +85,9 @@ class GuideData:
     faqs: list[FAQData] = field(default_factory=list)
     references: list[ReferenceData] = field(default_factory=list)
     products: list[str] = field(default_factory=list)   # product slugs, "Tools used in this guide" order
+    # Tools the guide says to ask a clinician about first: slug -> the reason shown ("add the tools" leaves
+    # them unticked). Each must be one of ``products``.
+    ask_clinician: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict) -> "GuideData":
@@ -95,8 +101,10 @@ class GuideData:
             reviewed_by=data.get("reviewed_by"), tags=list(data.get("tags", [])),
             steps=[StepData(s["title"], s.get("body", ""), list(s.get("products", []))) for s in data.get("steps", [])],
             faqs=[FAQData(f["question"], f.get("answer", "")) for f in data.get("faqs", [])],
-            references=[ReferenceData(r["citation"], r.get("pmid"), r.get("doi")) for r in data.get("references", [])],
+            references=[ReferenceData(r["citation"], r.get("pmid"), r.get("doi"), r.get("title", ""),
+                                      r.get("journal", ""), r.get("year")) for r in data.get("references", [])],
             products=list(data.get("products", [])),
+            ask_clinician=dict(data.get("ask_clinician", {})),
         )
 
 
@@ -155,6 +163,17 @@ def _validate(data: GuideData, products: dict[str, Product]) -> dict[str, list[s
             add("references", f"Reference {i}: a PubMed ID is digits only, for example 34079601.")
         if doi and (not valid_doi(doi) or len(doi) > 200):
             add("references", f"Reference {i}: a DOI looks like 10.1016/j.foot.2014.03.005.")
+        if len(ref.title or "") > 300 or len(ref.journal or "") > 200:
+            add("references", f"Reference {i}: keep the title within 300 and the journal within 200 characters.")
+        if ref.year is not None and not (isinstance(ref.year, int) and 1800 <= ref.year <= utcnow().year + 1):
+            add("references", f"Reference {i}: the year is a four-digit year, like 2014.")
+    for slug, reason in (data.ask_clinician or {}).items():
+        if slug not in data.products:
+            add("ask_clinician", f"“{slug}” is not one of the tools used in this guide.")
+        elif not (reason or "").strip():
+            add("ask_clinician", f"Say why to ask a clinician before using “{slug}”.")
+        elif len(reason) > 300:
+            add("ask_clinician", f"Keep the reason for “{slug}” within 300 characters.")
     wanted = set(data.products) | {slug for s in data.steps for slug in s.products}
     missing = sorted(wanted - set(products))
     if missing:
@@ -255,13 +274,17 @@ def save_guide(data: GuideData, guide: Guide | None = None, *, commit: bool = Tr
     guide.faqs = [GuideFAQ(position=i, question=f.question.strip(), answer_md=f.answer or "")
                   for i, f in enumerate(data.faqs)]
     guide.references = [GuideReference(position=i, citation=r.citation.strip(), pmid=clean_pmid(r.pmid),
-                                       doi=clean_doi(r.doi)) for i, r in enumerate(data.references)]
+                                       doi=clean_doi(r.doi), title=" ".join((r.title or "").split()),
+                                       journal=" ".join((r.journal or "").split()), year=r.year)
+                        for i, r in enumerate(data.references)]
     if guide.product_links:
         # The unit of work INSERTs new (guide, product) pairs before it DELETEs replaced ones, which would trip
         # the pair's unique constraint when a link is kept: remove the old links first.
         guide.product_links = []
         db.session.flush()
-    guide.product_links = [GuideProduct(position=i, product=products[slug])
+    advised = {slug: " ".join(reason.split()) for slug, reason in (data.ask_clinician or {}).items()}
+    guide.product_links = [GuideProduct(position=i, product=products[slug], ask_clinician=slug in advised,
+                                        note=advised.get(slug, ""))
                            for i, slug in enumerate(dict.fromkeys(data.products))]
     render_guide(guide)
     db.session.flush()
@@ -413,6 +436,28 @@ def products_used(guide: Guide) -> list[Product]:
         for product in step.products:
             seen.setdefault(product.id, product)
     return [p for p in seen.values() if p.status == ProductStatus.ACTIVE]
+
+
+@dataclass(frozen=True)
+class ToolChoice:
+    """One row of a guide's "add the tools" chooser: the product, the sizes a shopper can buy now, the one
+    ticked by default (none for a tool to ask a clinician about first, with the reason)."""
+    product: Product
+    variants: list                 # active variants, in the product's order (sold-out ones shown, not tickable)
+    default_variant_id: int | None
+    ask_clinician: str = ""        # the reason, when the guide says to ask a clinician first
+
+
+def tool_choices(guide: Guide, products: list[Product]) -> list[ToolChoice]:
+    advice = {link.product_id: link.note or "Ask your clinician whether this suits you before buying it."
+              for link in guide.product_links if link.ask_clinician}
+    choices = []
+    for product in products:
+        variants = [v for v in product.variants if v.is_active]
+        default = default_variant(product)
+        reason = advice.get(product.id, "")
+        choices.append(ToolChoice(product, variants, None if reason or default is None else default.id, reason))
+    return choices
 
 
 def default_variant(product: Product):

@@ -7,7 +7,7 @@ from store import search as search_index
 from store.catalog import related
 from store.guides import bp, services
 from store.markup import plain_text
-from store.seo import register_sitemap
+from store.seo import breadcrumb_jsonld, faq_jsonld, register_sitemap
 from store import util
 from store.templating import absolute_url_for
 
@@ -38,6 +38,7 @@ def guide_list():
     all_topics = services.topics()
     query = services.parse_listing_args(request.args, all_topics)
     pagination = services.list_guides(query)
+    util.require_page_in_range(pagination)
     canonical_args = util.canonical_args(pagination.page, tag=query.tag.slug if query.tag is not None else None)
     return render_template("guides/list.html", pagination=pagination, query=query, topics=all_topics,
                            canonical_args=canonical_args)
@@ -50,9 +51,13 @@ def guide_detail(slug: str):
         abort(404, description="We could not find that guide. It may have been retired or the link may be "
                                "mistyped; see all our guides for something similar.")
     products = services.products_used(guide)
-    add_all = [v.id for v in (services.default_variant(p) for p in products) if v is not None]
-    return render_template("guides/guide_detail.html", guide=guide, products=products, add_all_variant_ids=add_all,
-                           structured_data=_guide_jsonld(guide, products))
+    return render_template("guides/guide_detail.html", guide=guide, products=products,
+                           tool_choices=services.tool_choices(guide, products),
+                           structured_data=_guide_jsonld(guide, products),
+                           breadcrumbs_data=breadcrumb_jsonld([
+                               ("Guides", absolute_url_for("guides.guide_list")),
+                               (guide.title, absolute_url_for("guides.guide_detail", slug=guide.slug))]),
+                           faq_data=faq_jsonld((f.question, plain_text(f.answer_md)) for f in guide.faqs))
 
 
 def _guide_jsonld(guide, products) -> dict:
@@ -85,5 +90,19 @@ def _guide_jsonld(guide, products) -> dict:
         data["tool"] = [{"@type": "HowToTool", "name": p.name,
                          "url": absolute_url_for("catalog.product_detail", slug=p.slug)} for p in products]
     if guide.references:
-        data["citation"] = [r.citation for r in guide.references]
+        data["citation"] = [_reference_jsonld(r) for r in guide.references]
     return data
+
+
+def _reference_jsonld(ref) -> dict | str:
+    """A reference as a schema.org ScholarlyArticle when its title is known (else its citation text)."""
+    if not ref.title:
+        return ref.citation
+    article = {"@type": "ScholarlyArticle", "name": ref.title, "description": ref.citation}
+    if ref.journal:
+        article["isPartOf"] = {"@type": "Periodical", "name": ref.journal}
+    if ref.year:
+        article["datePublished"] = str(ref.year)
+    if ref.doi_url:
+        article["sameAs"] = ref.doi_url
+    return article

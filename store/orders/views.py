@@ -5,6 +5,7 @@ import click
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from store import util
 from store.extensions import limiter
 from store.orders import bp, services
 from store.orders.forms import OrderLinkForm
@@ -18,6 +19,7 @@ from store.util import page_number
 def order_list():
     page = page_number(request.args.get("page"))
     pagination = services.orders_for_user(current_user.id, page=page)
+    util.require_page_in_range(pagination)
     return render_template("orders/list.html", pagination=pagination)
 
 

@@ -60,13 +60,13 @@ def stable_key(prefix: str, *parts: object, secret: str | None = None) -> str:
 # ------------------------------------------------------------------ writing
 
 def render_email(template: str, **context) -> tuple[str, str | None]:
-    """templates/emails/<template>.txt, and .html when it exists."""
+    """templates/emails/<template>.txt, and .html when it exists (the shared layout, its CSS inlined)."""
     text = render_template(f"emails/{template}.txt", **context)
     try:
         html = render_template(f"emails/{template}.html", **context)
     except TemplateNotFound:
         html = None
-    return text, html
+    return text, mail.inline_css(html)
 
 
 def enqueue_email(*, key: str, to: str, subject: str, template: str, order_id: int | None = None,

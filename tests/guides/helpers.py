@@ -13,7 +13,8 @@ def make_guide(title: str | None = None, *, slug: str | None = None, products: l
                steps: list[StepData] | None = None, tags: list[str] | None = None, body: str | None = None,
                faqs: list[FAQData] | None = None, references: list[ReferenceData] | None = None,
                clinician_note: str = "See a clinician if pain gets worse or you notice numbness.",
-               publish: bool = True, summary: str | None = None, hero: bool = True):
+               publish: bool = True, summary: str | None = None, hero: bool = True,
+               ask_clinician: dict[str, str] | None = None):
     """A guide using ``products`` (Product objects): all in "tools used", each also named by one step
     unless ``steps`` is given. Flushed, not committed."""
     n = next(_seq)
@@ -34,6 +35,7 @@ def make_guide(title: str | None = None, *, slug: str | None = None, products: l
             ReferenceData("Ajimsha MS, et al. 2014. Foot (Edinb) 24(2):66-71.", "24703512",
                           "10.1016/j.foot.2014.03.005")],
         products=[p.slug for p in products],
+        ask_clinician=ask_clinician or {},
     )
     guide = services.save_guide(data, commit=False)
     if publish:

@@ -122,11 +122,14 @@ def test_guide_page_shows_every_section(db, client):
     assert "$14.00" in tools and "From $11.00" in tools and "$32.00" in tools
     assert "In stock" in tools and "Only 2 left" in tools and "Out of stock" in tools
     assert ("Kneadwell Nightrest Foot Splint", "/products/plantar-night-splint") in Page(tools).links
-    # "Add all tools": one hidden variant_id per in-stock tool (the sold-out splint is left out).
-    add_all = tools[tools.index('class="add-all"'):]
-    assert 'action="/cart/add-many"' in add_all
-    assert len(re.findall(r'name="variant_id"', add_all)) == 2
-    assert "Add all 2 in-stock tools to cart" in add_all
+    # "Add the tools": a tick box per size; the first size in stock of each tool is ticked, sold-out sizes
+    # (the oil's large bottle, the splint) cannot be ticked.
+    chooser = tools[tools.index('class="add-tools"'):]
+    assert 'action="/cart/add-many"' in chooser
+    boxes = re.findall(r'<input type="checkbox" name="variant_id" value="(\d+)"( checked)?( disabled)?>', chooser)
+    assert len(boxes) == 4
+    assert [(bool(c), bool(d)) for _, c, d in boxes] == [(True, False), (True, False), (False, True), (False, True)]
+    assert "Add the ticked tools to cart" in chooser
 
     faq = _section(html, "faq-heading")
     assert "How hard should I press?" in faq and "<strong>3 or 4</strong>" in faq
@@ -163,7 +166,8 @@ def test_guide_page_metadata_and_structured_data(db, client):
     page = Page(client.get("/guides/sore-heels").get_data(as_text=True))
     assert page.canonical == "http://localhost/guides/sore-heels"
     assert page.meta["description"] == "What Self-massage for sore heels covers."
-    (data,) = page.jsonld
+    data = page.jsonld[0]               # the HowTo, then the BreadcrumbList and the FAQPage
+    assert [b["@type"] for b in page.jsonld] == ["HowTo", "BreadcrumbList", "FAQPage"]
     assert data["@type"] == "HowTo" and data["name"] == "Self-massage for sore heels"
     assert [s["name"] for s in data["step"]] == ["Warm the foot", "Roll the sole", "Oil and long strokes",
                                                   "Ask about nights"]
@@ -176,7 +180,7 @@ def test_guide_without_steps_is_an_article(db, client):
     make_disclaimers()
     make_guide("Just reading", slug="just-reading", steps=[])
     db.session.commit()
-    (data,) = Page(client.get("/guides/just-reading").get_data(as_text=True)).jsonld
+    data = Page(client.get("/guides/just-reading").get_data(as_text=True)).jsonld[0]
     assert data["@type"] == "Article" and data["headline"] == "Just reading"
 
 
@@ -211,14 +215,14 @@ def test_guide_list_topic_filter_and_fallbacks(db, client):
 
     # A NUL byte anywhere in a request is refused store-wide with a clear 400 (store/errors.py).
     assert client.get("/guides?tag=%00").status_code == 400
-    for odd in ("?tag=nope", "?tag=", "?page=abc", "?page=-3", "?tag=zz&page=99999999999"):
+    for odd in ("?tag=nope", "?tag=", "?page=abc", "?page=-3"):
         response = client.get("/guides" + odd)
         assert response.status_code == 200, odd
         html = response.get_data(as_text=True)
-        if "page=99999" in odd:
-            assert "No guides here yet" in html
-        else:
-            assert "2 guides" in html and "Calf care" in html and "Oil safety" in html, odd
+        assert "2 guides" in html and "Calf care" in html and "Oil safety" in html, odd
+    # A page past the last is not a page (issue 14): 404, not "page 99 of 1".
+    assert client.get("/guides?tag=zz&page=99999999999").status_code == 404
+    assert client.get("/guides?page=2").status_code == 404
 
 
 def test_product_page_links_to_guides_that_use_it(db, client):
@@ -255,7 +259,7 @@ def test_add_all_tools_from_a_guide_fills_the_cart(db, client):
     _setup_guide(db)
     html = client.get("/guides/sore-heels").get_data(as_text=True)
     tools = _section(html, "tools-heading")
-    variant_ids = re.findall(r'name="variant_id" value="(\d+)"', tools)
+    variant_ids = re.findall(r'name="variant_id" value="(\d+)" checked', tools)   # what is ticked by default
     response = client.post("/cart/add-many", data={"variant_id": variant_ids})
     assert response.status_code == 302 and response.headers["Location"].endswith("/cart")
     cart = client.get("/cart").get_data(as_text=True)

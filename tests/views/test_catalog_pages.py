@@ -22,9 +22,10 @@ def _text(html):
 
 
 def _jsonld(html):
-    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, flags=re.S)
-    assert len(blocks) == 1, "exactly one JSON-LD block"
-    return json.loads(blocks[0])
+    """The page's schema.org Product (its first JSON-LD block; a BreadcrumbList follows it)."""
+    blocks = [json.loads(b) for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, flags=re.S)]
+    assert [b["@type"] for b in blocks] == ["Product", "BreadcrumbList"]
+    return blocks[0]
 
 
 @pytest.fixture

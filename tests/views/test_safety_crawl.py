@@ -176,3 +176,24 @@ def test_every_template_that_shows_a_product_goes_through_the_layout(app):
             with pytest.raises(RuntimeError, match="safety"):
                 views.render_product_page("errors/error.html", product=product, status=200, title="x",
                                           message="y")
+
+
+def test_sitemap_lists_every_category_and_policy_page_and_each_url_is_its_own_canonical(demo, client):
+    """Every URL in the sitemap answers 200 and names itself as canonical (no duplicate-content URLs); the
+    shop's categories and the policy and help pages are all in it."""
+    app = demo
+    root = ET.fromstring(client.get("/sitemap.xml").data)
+    locs = [el.text for el in root.findall("sm:url/sm:loc", SITEMAP_NS)]
+    assert len(locs) == len(set(locs))
+    with app.app_context():
+        category_slugs = {c.slug for c in catalog.categories()}
+    assert category_slugs, "the demo store has categories"
+    for slug in category_slugs:
+        assert f"http://localhost/products?category={slug}" in locs, slug
+    for path in ("/shipping", "/returns", "/privacy", "/terms", "/about", "/contact"):
+        assert f"http://localhost{path}" in locs, path
+    for loc in locs:
+        response = client.get(urlsplit(loc).path + (f"?{urlsplit(loc).query}" if urlsplit(loc).query else ""))
+        assert response.status_code == 200, loc
+        match = re.search(r'<link rel="canonical" href="([^"]+)">', response.get_data(as_text=True))
+        assert match and unescape(match.group(1)) == loc, (loc, match and match.group(1))

@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from store.admin.forms import money_value, select_choices
+from store.admin.forms import compare_at_problem, money_value, select_choices
 from store.catalog.models import ProductKind, ProductStatus
 from store.forms import StoreForm
 
@@ -70,6 +70,9 @@ class VariantForm(StoreForm):
 
     def validate_compare_at(self, field):
         self.compare_at_cents = money_value(field, required=False)
+        problem = compare_at_problem(getattr(self, "price_cents", None), self.compare_at_cents)
+        if problem:
+            raise ValidationError(problem)
 
 
 class ImageForm(StoreForm):

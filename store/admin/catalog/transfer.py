@@ -37,6 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from store.admin.audit import services as audit
+from store.admin.forms import compare_at_problem
 from store.catalog import services as catalog
 from store.catalog.models import Category, Product, ProductImage, ProductKind, ProductStatus, Variant
 from store.db import transaction
@@ -248,6 +249,8 @@ def parse(data: bytes | str) -> list[ProductRow]:
                     compare_at = parse_money(row["compare_at"], currency) if row["compare_at"].strip() else None
                 except MoneyError as exc:
                     raise ValueError(f"price/compare_at: {exc}") from None
+                if (problem := compare_at_problem(price, compare_at)):
+                    raise ValueError(f"compare_at: {problem}")
                 variant = VariantRow(line=line, sku=sku, option_label=(row["option_label"].strip() or "Standard")[:80],
                                      price_cents=price, compare_at_cents=compare_at,
                                      on_hand=_int(row["on_hand"], "on_hand"),

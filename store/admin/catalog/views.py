@@ -5,6 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from store import util
 from store.admin import bp
 from store.admin.catalog import services as service
 from store.admin.catalog.forms import BulkForm, ImageForm, NewProductForm, ProductForm, VariantForm
@@ -40,6 +41,7 @@ def products():
     categories = service.all_categories()
     f = _product_filter(request.args, categories)
     pagination = db.paginate(service.product_list_statement(f), page=f.page, per_page=25, error_out=False)
+    util.require_page_in_range(pagination)
     bulk_form = BulkForm(formdata=None)
     bulk_form.set_categories(categories)
     return render_template("admin/products.html", pagination=pagination, f=f, categories=categories,

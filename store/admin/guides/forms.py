@@ -1,9 +1,9 @@
 """Back-office guide form: the guide, its steps, FAQs and references (repeating sub-forms)."""
 from __future__ import annotations
 
-from wtforms import (FieldList, Form, FormField, HiddenField, SelectMultipleField, StringField, SubmitField,
-                     TextAreaField)
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (FieldList, Form, FormField, HiddenField, IntegerField, SelectMultipleField, StringField,
+                     SubmitField, TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from store.forms import StoreForm
 
@@ -20,6 +20,9 @@ class FAQSubForm(Form):
 
 
 class ReferenceSubForm(Form):
+    title = StringField("Article title", validators=[Length(max=300)])
+    journal = StringField("Journal", validators=[Length(max=200)])
+    year = IntegerField("Year", validators=[Optional(), NumberRange(min=1800, max=2200, message="A year like 2014.")])
     citation = StringField("Citation", validators=[Length(max=500)])
     pmid = StringField("PubMed ID (digits)", validators=[Length(max=20)])
     doi = StringField("DOI (10.xxxx/…)", validators=[Length(max=200)])
@@ -37,6 +40,8 @@ class GuideForm(StoreForm):
     reviewed_by = StringField("Reviewed by", validators=[Length(max=200)])
     tags = StringField("Topics (comma-separated)", validators=[Length(max=500)])
     products = SelectMultipleField("Tools used in this guide", validators=[Optional()])
+    ask_clinician = TextAreaField("Tools to ask a clinician about first (one a line: slug: the reason shown)",
+                                  validators=[Length(max=5000)])
     steps = FieldList(FormField(StepSubForm), min_entries=1)
     faqs = FieldList(FormField(FAQSubForm), min_entries=1)
     references = FieldList(FormField(ReferenceSubForm), min_entries=1)

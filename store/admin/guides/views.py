@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from store import util
 from store.admin import bp
 from store.admin.forms import select_choices
 from store.admin.guides import services as service
@@ -31,10 +32,23 @@ def _data(form: GuideForm) -> guides.GuideData:
                for s in form.steps if (s.title.data or "").strip() or (s.body.data or "").strip()],
         faqs=[guides.FAQData((f.question.data or "").strip(), f.answer.data or "")
               for f in form.faqs if (f.question.data or "").strip() or (f.answer.data or "").strip()],
-        references=[guides.ReferenceData((r.citation.data or "").strip(), r.pmid.data or None, r.doi.data or None)
+        references=[guides.ReferenceData((r.citation.data or "").strip(), r.pmid.data or None, r.doi.data or None,
+                                         (r.title.data or "").strip(), (r.journal.data or "").strip(), r.year.data)
                     for r in form.references
-                    if (r.citation.data or "").strip() or (r.pmid.data or "").strip() or (r.doi.data or "").strip()],
-        products=list(form.products.data or []))
+                    if any((f.data or "").strip() for f in (r.citation, r.pmid, r.doi, r.title, r.journal))],
+        products=list(form.products.data or []),
+        ask_clinician=_advice(form.ask_clinician.data))
+
+
+def _advice(text: str | None) -> dict[str, str]:
+    """"slug: reason" lines -> {slug: reason} (a line without a colon names a tool with no reason yet: the
+    guide's validation asks for one)."""
+    advice = {}
+    for line in (text or "").splitlines():
+        slug, _, reason = line.partition(":")
+        if slug.strip():
+            advice[slug.strip()] = reason.strip()
+    return advice
 
 
 def _form_from(guide) -> GuideForm:
@@ -47,8 +61,10 @@ def _form_from(guide) -> GuideForm:
         "steps": [{"title": s.title, "body": s.body_md, "products": ", ".join(p.slug for p in s.products)}
                   for s in guide.steps] + [{}] * BLANK_ROWS,
         "faqs": [{"question": f.question, "answer": f.answer_md} for f in guide.faqs] + [{}] * BLANK_ROWS,
-        "references": [{"citation": r.citation, "pmid": r.pmid or "", "doi": r.doi or ""}
-                       for r in guide.references] + [{}] * BLANK_ROWS,
+        "references": [{"citation": r.citation, "pmid": r.pmid or "", "doi": r.doi or "", "title": r.title,
+                        "journal": r.journal, "year": r.year} for r in guide.references] + [{}] * BLANK_ROWS,
+        "ask_clinician": "\n".join(f"{link.product.slug}: {link.note}" for link in guide.product_links
+                                    if link.ask_clinician),
     }
     return GuideForm(formdata=None, data=data)
 
@@ -78,6 +94,7 @@ def guides_list():
     q = (request.args.get("q") or "").strip()[:100]
     page = page_number(request.args.get("page"))
     pagination = db.paginate(service.guide_list_statement(q), page=page, per_page=30, error_out=False)
+    util.require_page_in_range(pagination)
     return render_template("admin/guides.html", pagination=pagination, q=q)
 
 

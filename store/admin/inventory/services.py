@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from store.admin.forms import compare_at_problem
 from store.admin.audit import services as audit
 from store.admin.audit.models import AuditLog
 from store.catalog.models import Category, Product, Variant
@@ -205,6 +206,8 @@ def validate_csv(data: bytes, max_errors: int = 200) -> list[ImportRow]:
                 problems.append(f"compare_at {compare_text!r} is too large ({exc})")
             except MoneyError:
                 problems.append(f"compare_at {compare_text!r} is not an amount like 12.50 (or leave it empty)")
+        if compare_at is not None and price is not None and compare_at_problem(price, compare_at):
+            problems.append(f"compare_at {compare_text} must be above the price (or leave it empty)")
         stock_text = record[index["on_hand"]].strip()
         try:
             on_hand = int(stock_text)

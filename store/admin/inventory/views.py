@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from store import util
 from store.admin import bp
 from store.admin.downloads import csv_download
 from store.admin.inventory import services as service
@@ -39,6 +40,7 @@ def variant_stock(variant_id: int):
     filters = _history_filters()
     pagination = db.paginate(service.history_filtered(variant.id, **filters), page=page, per_page=50,
                              error_out=False)
+    util.require_page_in_range(pagination)
     status = 400 if form.errors else 200
     return render_template("admin/variant_stock.html", variant=variant, form=form, pagination=pagination,
                            filters=filters, kinds=[k.value for k in MovementKind]), status
@@ -66,6 +68,7 @@ def variant_stock_csv(variant_id: int):
 def receipts():
     pagination = db.paginate(service.receipts_statement(), page=page_number(request.args.get("page")),
                              per_page=50, error_out=False)
+    util.require_page_in_range(pagination)
     return render_template("admin/receipts.html", pagination=pagination)
 
 

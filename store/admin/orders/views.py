@@ -6,6 +6,7 @@ import secrets
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from store import util
 from store.admin import bp
 from store.admin.orders import services as service
 from store.admin.orders.forms import CancelForm, DeliverForm, RefundForm, ShipForm
@@ -18,6 +19,7 @@ from store.payments.stripe_gateway import PaymentError
 def orders():
     f = service.parse_filter(request.args)
     pagination = db.paginate(service.order_list_statement(f), page=f.page, per_page=30, error_out=False)
+    util.require_page_in_range(pagination)
     return render_template("admin/orders.html", pagination=pagination, f=f, states=LABELS)
 
 

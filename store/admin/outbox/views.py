@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from store import util
 from store.admin import bp
 from store.admin.outbox import services
 from store.extensions import db
@@ -20,6 +21,7 @@ class ActionForm(StoreForm):
 def outbox():
     f = services.parse_filter(request.args)
     pagination = db.paginate(services.list_statement(f), page=f.page, per_page=50, error_out=False)
+    util.require_page_in_range(pagination)
     return render_template("admin/outbox.html", pagination=pagination, f=f, counts=services.status_counts(),
                            form=ActionForm(formdata=None), can_resend=services.can_resend, now=utcnow())
 
