@@ -1,13 +1,13 @@
 """reviews, review reports and invitations; back-in-stock alerts; wishlists (issue 15)
 
 Revision ID: reviews_1
-Revises: claims_1
+Revises: pages_2
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "reviews_1"
-down_revision = "claims_1"
+down_revision = "pages_2"
 branch_labels = None
 depends_on = None
 
