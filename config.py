@@ -72,6 +72,8 @@ class Config:
     ORDER_LINK_RATE_LIMIT = os.environ.get("ORDER_LINK_RATE_LIMIT", "5 per hour")
     CONTACT_RATE_LIMIT = os.environ.get("CONTACT_RATE_LIMIT", "5 per hour")  # contact-form messages per address
     PRODUCT_FEED = _bool("PRODUCT_FEED", True)  # /feeds/products.xml for merchant listings
+    REVIEW_REPORT_RATE_LIMIT = os.environ.get("REVIEW_REPORT_RATE_LIMIT", "10 per hour")  # per address
+    STOCK_ALERT_RATE_LIMIT = os.environ.get("STOCK_ALERT_RATE_LIMIT", "20 per hour")
 
     # Checkout
     SHIPPING_FLAT_CENTS = _int("SHIPPING_FLAT_CENTS", 595)
@@ -115,6 +117,9 @@ class Config:
     JOBS_RECONCILE_SECONDS = _int("JOBS_RECONCILE_SECONDS", 60)
     JOBS_PURGE_CARTS_SECONDS = _int("JOBS_PURGE_CARTS_SECONDS", 24 * 60 * 60)
     JOBS_LOW_STOCK_EMAIL_SECONDS = _int("JOBS_LOW_STOCK_EMAIL_SECONDS", 24 * 60 * 60)  # deduped: one a day at most
+    JOBS_REVIEW_INVITATIONS_SECONDS = _int("JOBS_REVIEW_INVITATIONS_SECONDS", 60 * 60)
+    REVIEW_INVITE_AFTER_DAYS = _int("REVIEW_INVITE_AFTER_DAYS", 3)  # days after delivery before we ask
+    REVIEW_LINK_MAX_AGE_DAYS = _int("REVIEW_LINK_MAX_AGE_DAYS", 180)
     RECONCILE_LOOKBACK_HOURS = _int("RECONCILE_LOOKBACK_HOURS", 48)
 
     # Security

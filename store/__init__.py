@@ -16,6 +16,8 @@ from config import Config, DevelopmentConfig
 from store import cli, errors, health, logs, models, templating  # noqa: F401  (models: every model on the metadata)
 from store.accounts import bp as accounts_bp
 from store.accounts import loader  # noqa: F401  (registers the user loader)
+from store.alerts import bp as alerts_bp
+from store.alerts import views as alerts_views
 from store.admin import bp as admin_bp
 from store.cart import bp as cart_bp
 from store.cart import context as cart_context
@@ -28,12 +30,16 @@ from store.guides import bp as guides_bp
 from store.guides import views as guides_views
 from store.media import views as media_views
 from store.orders import bp as orders_bp
+from store.reviews import bp as reviews_bp
+from store.reviews import views as reviews_views
 from store.pages import bp as pages_bp
 from store.pages import views as pages_views
 from store.safety import bp as safety_bp
 from store.safety import template_globals as safety_globals
 from store.seo import bp as seo_bp
 from store.util import DB_INT_MAX
+from store.wishlists import bp as wishlists_bp
+from store.wishlists import views as wishlists_views
 
 
 def create_app(config_class: type[Config] = DevelopmentConfig, **overrides) -> Flask:
@@ -185,7 +191,7 @@ def register_url_converters(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for bp in (catalog_bp, seo_bp, safety_bp, guides_bp, pages_bp, accounts_bp, cart_bp, checkout_bp, orders_bp,
-               admin_bp):
+               reviews_bp, alerts_bp, wishlists_bp, admin_bp):
         app.register_blueprint(bp)
     health.register(app)          # /healthz, /readyz and their pluggable checks (database, Redis)
 
@@ -209,10 +215,13 @@ def register_area_hooks(app: Flask) -> None:
     catalog_views.register(app)   # products in search and the sitemap
     guides_views.register(app)    # guides in search and the sitemap, guides_for_product on product pages
     pages_views.register(app)     # policy pages in the sitemap, policy_links for the footer and checkout
+    reviews_views.register(app)   # ratings and reviews on product pages and cards; "bought together"
+    alerts_views.register(app)    # the back-in-stock alert box on product pages
+    wishlists_views.register(app)  # "save to wishlist" on product pages
 
 
 # Pages with personal data (or CSRF tokens bound to a session) that no cache may keep.
-PRIVATE_BLUEPRINTS = frozenset({"accounts", "cart", "checkout", "orders", "admin"})
+PRIVATE_BLUEPRINTS = frozenset({"accounts", "cart", "checkout", "orders", "admin", "reviews", "alerts", "wishlists"})
 
 
 def register_security_headers(app: Flask) -> None:

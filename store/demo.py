@@ -11,6 +11,7 @@ from store.guides.seed import seed_guides
 from store.inventory.seed import seed_opening_stock
 from store.pages.seed import seed_pages
 from store.pricing.seed import seed_pricing
+from store.reviews.seed import seed_reviews
 from store.safety.seed import seed_disclaimers
 
 
@@ -23,4 +24,5 @@ def seed_all() -> dict[str, int]:
     counts["synonyms"] = search.seed_synonyms()
     counts["pricing"] = seed_pricing()   # shipping zones, tax table, WELCOME10 (not yet used by checkout)
     db.session.commit()
+    counts["reviews"] = seed_reviews()   # demo orders (history, no stock movement) and their reviews
     return counts

@@ -81,6 +81,7 @@ from store.admin.inventory import views as inventory_views  # noqa: E402,F401
 from store.admin.orders import views as order_views  # noqa: E402,F401
 from store.admin.pages import views as page_views  # noqa: E402,F401
 from store.admin.search import views as search_views  # noqa: E402,F401
+from store.admin.reviews import views as review_views  # noqa: E402,F401
 from store.admin.pricing import views as pricing_views  # noqa: E402,F401
 from store.admin.outbox import views as outbox_views  # noqa: E402,F401
 from store.admin.catalog import category_views  # noqa: E402,F401

@@ -109,6 +109,13 @@ ENDPOINT_ROLES: dict[str, Need] = {
                                  escalate=_paid_order_needs_owner),
     "admin.order_refund": action(OWNER, "Refunds need the shop owner's account."),
     "admin.order_restock": action(STAFF, "Putting returned items back in stock needs a staff or owner account."),
+    # reviews (moderation: staff; reading: every role) and back-in-stock demand
+    "admin.reviews_queue": page(READONLY),
+    "admin.review_publish": action(STAFF, "Moderating reviews needs a staff or owner account."),
+    "admin.review_reject": action(STAFF, "Moderating reviews needs a staff or owner account."),
+    "admin.review_reply": action(STAFF, "Replying to reviews needs a staff or owner account."),
+    "admin.review_dismiss_reports": action(STAFF, "Moderating reviews needs a staff or owner account."),
+    "admin.stock_alert_demand": page(READONLY),
     # outbox
     "admin.outbox": page(READONLY),
     "admin.outbox_resend": action(STAFF, "Resending emails needs a staff or owner account."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, abort, current_app, jsonify, redirect, render_template, request, url_for
 
 from store import search as search_index
-from store.catalog import availability, bp, facets, services
+from store.catalog import availability, bp, facets, related, services
 from store.extensions import limiter
 from store.money import cents_to_decimal_string
 from store.seo import breadcrumb_jsonld, register_sitemap
@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
     """The catalog's part of the site: its products in search results and its pages in the sitemap."""
     search_index.register_loader(app, "product", services.products_by_ids)
     register_sitemap(app, _sitemap_entries)
+    related.register(app)
 
 
 def _sitemap_entries() -> list[tuple[str, str | None]]:
@@ -25,6 +26,26 @@ def _sitemap_entries() -> list[tuple[str, str | None]]:
     entries += [(url_for("catalog.product_detail", slug=slug), updated.date().isoformat())
                 for slug, updated in services.sitemap_entries()]
     return entries
+
+
+PRODUCT_PAGE_EXTENSIONS = "product_page_extensions"
+
+
+def add_product_page_extension(app: Flask, fn) -> None:
+    """An area adds to product pages without the catalog importing it: ``fn(product, variants, selected,
+    args)`` returns template context (its includes read it); a ``structured_data`` key is merged into the
+    page's schema.org Product (e.g. reviews add ``aggregateRating`` and ``review``). Each should cost a fixed
+    number of queries."""
+    app.extensions.setdefault(PRODUCT_PAGE_EXTENSIONS, []).append(fn)
+
+
+def _extensions_context(product, variants, selected, structured_data: dict) -> dict:
+    context: dict = {}
+    for fn in current_app.extensions.get(PRODUCT_PAGE_EXTENSIONS, ()):
+        extra = dict(fn(product, variants, selected, request.args) or {})
+        structured_data.update(extra.pop("structured_data", None) or {})
+        context.update(extra)
+    return context
 
 
 @bp.get("/")
@@ -65,8 +86,11 @@ def product_detail(slug: str):
                                "mistyped; browse the shop to find something similar.")
     variants = [v for v in product.variants if v.is_active]
     selected = _selected_variant(variants, request.args.get("variant"))
+    structured_data = _product_jsonld(product, variants, selected)
+    extra = _extensions_context(product, variants, selected, structured_data)
     return render_product_page("catalog/product_detail.html", product=product, variants=variants,
-                               selected=selected, structured_data=_product_jsonld(product, variants, selected),
+                               selected=selected, structured_data=structured_data,
+                               related_products=related.related_products(product), **extra,
                                breadcrumbs_data=_product_breadcrumbs(product))
 
 

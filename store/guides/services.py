@@ -475,6 +475,21 @@ def guides_for_product(product_id: int, limit: int = 6) -> list[Guide]:
     return list(db.session.scalars(stmt))
 
 
+def products_in_same_guides(product, limit: int = 6) -> list[int]:
+    """Related products, first source: the products used together with this one in published guides (in
+    "tools used" or a step), most shared guides first. One query."""
+    linked = select(GuideProduct.guide_id).where(GuideProduct.product_id == product.id)
+    in_steps = (select(GuideStep.guide_id).join(step_products, step_products.c.step_id == GuideStep.id)
+                .where(step_products.c.product_id == product.id))
+    guides = select(Guide.id).where(_published(), or_(Guide.id.in_(linked), Guide.id.in_(in_steps)))
+    shared = func.count(func.distinct(GuideProduct.guide_id))
+    return list(db.session.scalars(
+        select(GuideProduct.product_id).join(Product, Product.id == GuideProduct.product_id)
+        .where(GuideProduct.guide_id.in_(guides), GuideProduct.product_id != product.id,
+               Product.status == ProductStatus.ACTIVE)
+        .group_by(GuideProduct.product_id).order_by(shared.desc(), GuideProduct.product_id).limit(limit)))
+
+
 def guides_by_ids(ids: list[int]) -> dict[int, Guide]:
     if not ids:
         return {}

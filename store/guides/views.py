@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, abort, current_app, render_template, request, url_for
 
 from store import search as search_index
+from store.catalog import related
 from store.guides import bp, services
 from store.markup import plain_text
 from store.seo import breadcrumb_jsonld, faq_jsonld, register_sitemap
@@ -17,6 +18,7 @@ def register(app: Flask) -> None:
     search_index.register_loader(app, "guide", services.guides_by_ids)
     register_sitemap(app, _sitemap_entries)
     app.add_template_global(guides_for_product, "guides_for_product")
+    related.register_source(app, 10, services.products_in_same_guides)  # related products: same guides first
 
 
 def guides_for_product(product) -> list:

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import bindparam, func, insert, select, update
 
+from store.alerts.services import stock_may_have_returned
 from store.catalog.availability import shortage_message
 from store.catalog.models import Variant
 from store.extensions import db
@@ -42,6 +43,8 @@ def _record(variant_id: int, kind: MovementKind, on_hand_delta: int = 0, reserve
                              reserved_delta=reserved_delta, order_id=order_id, actor_id=actor_id, note=note[:300],
                              actor=(actor or "system")[:120], receipt_id=receipt_id)
     db.session.add(movement)
+    if on_hand_delta - reserved_delta > 0:  # more is available: tell who waits for it (back-in-stock alerts)
+        stock_may_have_returned([variant_id])
     return movement
 
 
@@ -151,6 +154,7 @@ def adjust_many(deltas: list[tuple[int, int, str]], kind: MovementKind, *, actor
     db.session.execute(insert(StockMovement), [
         {"variant_id": vid, "kind": kind.value, "on_hand_delta": delta, "reserved_delta": 0, "actor_id": actor_id,
          "actor": (actor or "system")[:120], "note": note[:300]} for vid, delta, note in deltas])
+    stock_may_have_returned([vid for vid, delta, _ in deltas if delta > 0])
 
 
 def set_on_hand(variant_id: int, on_hand: int, *, kind: MovementKind = MovementKind.COUNT,

@@ -1,5 +1,5 @@
 """The jobs: deliver one outbox row, and the periodic ones (expire unpaid orders, relay the outbox, reconcile
-Stripe payments, purge abandoned guest carts and old sent emails, the daily low-stock email). Registered on the app's Huey instance by ``register``; each job
+Stripe payments, purge abandoned guest carts and old sent emails, the daily low-stock email, review invitations). Registered on the app's Huey instance by ``register``; each job
 runs inside an app context and leaves no session behind."""
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ class Jobs:
     purge_carts: TaskWrapper
     purge_outbox: TaskWrapper
     low_stock_email: TaskWrapper
+    review_invitations: TaskWrapper
 
     def enqueue_deliveries(self, row_ids) -> None:
         for row_id in row_ids:
@@ -101,6 +102,12 @@ def register(huey: Huey, app: Flask) -> Jobs:
         from store.admin.inventory.services import send_low_stock_email
         return send_low_stock_email()
 
+    @huey.periodic_task(Every(config["JOBS_REVIEW_INVITATIONS_SECONDS"]), name="reviews.invitations")
+    @in_app
+    def review_invitations():
+        from store.reviews.services import queue_due_invitations
+        return queue_due_invitations(app.config["REVIEW_INVITE_AFTER_DAYS"])
+
     jobs = Jobs(deliver_email, expire_orders, relay_outbox, reconcile_payments, purge_carts, purge_outbox,
-                low_stock_email)
+                low_stock_email, review_invitations)
     return jobs

@@ -1,0 +1,66 @@
+"""Related products on a product page: the catalog's one service, fed by the areas that know why two products
+belong together. A *source* is ``fn(product, limit) -> [product ids]``, registered with a rank; the page shows
+the sources' ids in rank order without repeats, then loads those products in one go:
+
+  10  used together in the same published guides  (guides registers it)
+  20  the same category                             (the catalog's own)
+  30  bought together in paid orders               (reviews registers it: it owns the "paid" check)
+
+A fixed number of queries: one per source plus the load of the cards, whatever the catalog's size.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import Flask, current_app
+from sqlalchemy import false, select
+from sqlalchemy.orm import joinedload
+
+from store.catalog.models import Product, ProductStatus
+from store.extensions import db
+
+EXTENSION = "related_product_sources"
+LIMIT = 4
+Source = Callable[[Product, int], list[int]]
+
+
+def register_source(app: Flask, rank: int, source: Source) -> None:
+    sources = app.extensions.setdefault(EXTENSION, [])
+    if all(fn is not source for _, fn in sources):
+        sources.append((rank, source))
+        sources.sort(key=lambda pair: pair[0])
+
+
+def same_category(product: Product, limit: int) -> list[int]:
+    # (queried even without a category, matching nothing: the page's query count stays the same)
+    same = Product.category_id == product.category_id if product.category_id is not None else false()
+    return list(db.session.scalars(
+        select(Product.id).where(same, Product.id != product.id,
+                                 Product.status == ProductStatus.ACTIVE)
+        .order_by(Product.featured.desc(), Product.name, Product.id).limit(limit)))
+
+
+def related_ids(product: Product, limit: int = LIMIT) -> list[int]:
+    chosen: list[int] = []
+    # Every source runs, even when the first ones filled the list: the page's query count stays fixed.
+    for _rank, source in current_app.extensions.get(EXTENSION, ()):
+        for pid in source(product, limit + 1):
+            if pid != product.id and pid not in chosen:
+                chosen.append(pid)
+                if len(chosen) >= limit:
+                    break
+    return chosen
+
+
+def related_products(product: Product, limit: int = LIMIT) -> list[Product]:
+    """The related products that are for sale, in the sources' order (cards ready: variants and images)."""
+    ids = related_ids(product, limit)
+    # One query, run even when no source found anything, so the page's query count never changes.
+    found = {p.id: p for p in db.session.scalars(
+        select(Product).where(Product.id.in_(ids), Product.status == ProductStatus.ACTIVE)
+        .options(joinedload(Product.variants), joinedload(Product.images))).unique()}
+    return [found[i] for i in ids if i in found]
+
+
+def register(app: Flask) -> None:
+    register_source(app, 20, same_category)
