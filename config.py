@@ -76,8 +76,6 @@ class Config:
     STOCK_ALERT_RATE_LIMIT = os.environ.get("STOCK_ALERT_RATE_LIMIT", "20 per hour")
 
     # Checkout
-    SHIPPING_FLAT_CENTS = _int("SHIPPING_FLAT_CENTS", 595)
-    FREE_SHIPPING_THRESHOLD_CENTS = _int("FREE_SHIPPING_THRESHOLD_CENTS", 7500)
     RESERVATION_MINUTES = _int("RESERVATION_MINUTES", 30)
     # Open (unpaid) orders one visitor (account, or guest browser) and one email address may hold at once; and
     # how often the checkout form may be submitted (per client address).

@@ -20,6 +20,7 @@ from store.alerts import bp as alerts_bp
 from store.alerts import views as alerts_views
 from store.admin import bp as admin_bp
 from store.cart import bp as cart_bp
+from store.pricing import services as pricing_services
 from store.cart import context as cart_context
 from store.catalog import availability
 from store.catalog import bp as catalog_bp
@@ -211,6 +212,7 @@ def register_area_hooks(app: Flask) -> None:
     availability.register(app)    # stock wording and badges
     media_views.register(app)     # /media/<sha256>.<ext> and the picture_sources template global
     safety_globals.register(app)  # current_disclaimer, required_warnings
+    pricing_services.register(app)  # money_rows: the figures under every order, cart and email
     cart_context.register(app)    # mini_cart_count
     catalog_views.register(app)   # products in search and the sitemap
     guides_views.register(app)    # guides in search and the sitemap, guides_for_product on product pages

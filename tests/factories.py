@@ -28,10 +28,15 @@ _seq = itertools.count(1)
 
 def make_disclaimers(product_body: str = "These tools support general self-care. They do not diagnose or treat "
                                          "any condition. Stop if pain increases.",
-                     guide_body: str = "This guide is educational and not medical advice."):
+                     guide_body: str = "This guide is educational and not medical advice.", *, pricing: bool = True):
+    """The store's published basics: the safety disclaimers and (unless ``pricing=False``) the demo pricing
+    tables (shipping zones US, CA, GB, EU; tax rates; WELCOME10) that checkout needs."""
     product = new_disclaimer_version(DisclaimerKind.PRODUCT, "Safety first", product_body, commit=False)
     guide = new_disclaimer_version(DisclaimerKind.GUIDE, "Educational content, not medical advice", guide_body,
                                    commit=False)
+    if pricing:
+        from store.pricing.seed import seed_pricing
+        seed_pricing()
     db.session.flush()
     return product, guide
 
@@ -122,7 +127,8 @@ def place_order(lines, email: str = "buyer@example.com", user_id: int | None = N
     from store.safety.services import current_disclaimer
 
     disclaimer = current_disclaimer("product")
-    return checkout.place_order(email=email, user_id=user_id, address=address, shipping_method="standard",
+    kwargs.setdefault("shipping_method", "standard")
+    return checkout.place_order(email=email, user_id=user_id, address=address,
                                 disclaimer_id=disclaimer.id, disclaimer_version=disclaimer.version,
                                 lines=lines, **kwargs)
 

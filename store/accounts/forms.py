@@ -1,8 +1,12 @@
 """Account forms (Flask-WTF: every form carries a CSRF token). Rules beyond presence live in services."""
 from __future__ import annotations
 
-from store.countries import DEFAULT_COUNTRY, country_choices
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+from store.countries import DEFAULT_COUNTRY, region_problem
 from store.forms import StoreForm
+from store.pricing.services import shipping_countries
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
@@ -65,16 +69,25 @@ class AddressForm(StoreForm):
                         render_kw={"autocomplete": "address-line2"})
     city = StringField("City", validators=[DataRequired("Please enter the city."), Length(max=120)],
                        render_kw={"autocomplete": "address-level2"})
-    region = StringField("State, province or region (optional)", validators=[Optional(), Length(max=120)],
+    region = StringField("State or province (optional outside the US and Canada)", validators=[Length(max=120)],
                          render_kw={"autocomplete": "address-level1"})
     postal_code = StringField("Postal code", validators=[DataRequired("Please enter the postal code."),
                                                          Length(max=20)], render_kw={"autocomplete": "postal-code"})
-    # Only the countries checkout ships to (store/countries.py): a saved address is always one checkout accepts.
-    country = SelectField("Country", choices=country_choices(), default=DEFAULT_COUNTRY, validate_choice=True,
+    # Only the countries checkout ships to (the shipping zones): a saved address is always one checkout accepts.
+    country = SelectField("Country", choices=[], default=DEFAULT_COUNTRY, validate_choice=True,
                           render_kw={"autocomplete": "country"})
     phone = TelField("Phone (optional, for the courier)", validators=[Optional(), Length(max=40)],
                      render_kw={"autocomplete": "tel"})
     is_default = BooleanField("Use as my default address")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [SelectChoice(code, name) for code, name in shipping_countries()]
+
+    def validate_region(self, field):
+        problem = region_problem(self.country.data, field.data)
+        if problem:
+            raise ValidationError(problem)
 
 
 class TwoFactorCodeForm(StoreForm):

@@ -19,7 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from store import outbox
 from store.accounts import sessions
 from store.accounts.models import BACK_OFFICE_ROLES, Address, Role, User
-from store.countries import not_shipped_message, ships_to
+from store.pricing.services import not_shipped_message, ships_to
 from store.db import transaction
 from store.extensions import db
 from store.accounts.emails import queue_email

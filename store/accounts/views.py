@@ -11,7 +11,7 @@ from store.accounts.forms import (
     AddressForm, ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm,
 )
 from store.cart.session import SESSION_KEY as CART_TOKEN_KEY, claim_guest_cart
-from store.countries import not_shipped_message, ships_to
+from store.pricing.services import not_shipped_message, ships_to
 from store.extensions import limiter
 from store.forms import StoreForm
 from store.templating import absolute_url_for

@@ -19,6 +19,8 @@ class Cart(db.Model):
                                                 default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+    # The discount code the shopper entered (one per order); checked again whenever the cart is priced.
+    discount_code: Mapped[str | None] = mapped_column(String(40), default=None)
 
     lines: Mapped[list["CartLine"]] = relationship(
         back_populates="cart", cascade="all, delete-orphan", order_by="CartLine.id")

@@ -27,6 +27,8 @@ from store.catalog.availability import (
 from store.catalog.models import Product, Variant
 from store.db import transaction
 from store.extensions import db
+from store.pricing import engine
+from store.pricing import services as pricing
 from store.util import int_in_range, utcnow
 
 # Quantities above this are nonsense whatever the configured per-line limit (guards int overflow in SQL).
@@ -158,6 +160,78 @@ def summarize(cart: Cart | None, held: dict[int, int] | None = None) -> CartSumm
         lines=views, subtotal_cents=sum(v.line_total_cents for v in views),
         item_count=sum(v.quantity for v in views),
         has_problems=any(v.short or not v.purchasable for v in views), cart=cart)
+
+
+# ---------------------------------------------------------------- pricing (the engine's figures for the cart page)
+
+def pricing_lines(summary: CartSummary) -> list[engine.LineInput]:
+    """The cart's buyable lines as the engine takes them (current database prices)."""
+    return [pricing.line_for(view.variant, view.quantity) for view in summary.lines if view.purchasable]
+
+
+@dataclass
+class CartPricing:
+    """What the cart page shows of the money: the engine's figures for the lines, the code and, for the
+    estimate country, standard shipping and tax. ``quote`` is None for an empty cart."""
+    quote: pricing.Quote | None
+    country: str = ""
+    country_label: str = ""
+    code: str | None = None              # the code the cart carries (applied or not)
+    code_message: str | None = None      # why it does not apply now
+    no_shipping: str | None = None       # the estimate country is outside every zone
+    code_description: str | None = None
+
+    @property
+    def order(self) -> engine.PricedOrder | None:
+        return self.quote.order if self.quote else None
+
+
+def price_cart(cart: Cart | None, summary: CartSummary, *, currency: str, country: str | None,
+               region: str | None = None, email: str | None = None,
+               countries: list[tuple[str, str]] | None = None) -> CartPricing:
+    """The cart priced by the engine: discount (the cart's code, checked again now), and for ``country`` the
+    zone's first method and the tax rule, as an estimate (checkout prices the real address)."""
+    code = cart.discount_code if cart is not None else None
+    lines = pricing_lines(summary)
+    if not lines:
+        return CartPricing(quote=None, code=code)
+    label = dict(pricing.shipping_countries() if countries is None else countries).get((country or "").upper(), "")
+    no_shipping = None
+    try:
+        quote = pricing.quote(lines, currency=currency, country=country or None, region=region,
+                              code_text=code, email=email)
+    except pricing.NoShipping as exc:
+        no_shipping = str(exc)
+        quote = pricing.quote(lines, currency=currency, code_text=code, email=email)
+    return CartPricing(quote=quote, country=(country or "").upper(), country_label=label, code=code,
+                       code_message=quote.code_message, no_shipping=no_shipping,
+                       code_description=pricing.describe(quote.code, currency) if quote.code else None)
+
+
+def apply_code(cart: Cart, text: str | None, summary: CartSummary, *, currency: str, email: str | None) -> str:
+    """Put a discount code on the cart (one per order: it replaces any other). Raises CartError with the
+    reason when it is unknown, not current, used up, already used by this customer, or does not fit this cart
+    (minimum, items already reduced); the cart is then unchanged. Returns the code as stored."""
+    lines = pricing_lines(summary)
+    if not lines:
+        raise CartError("Add something to your cart before entering a code.")
+    try:
+        code = pricing.find_code(text, email=email)
+    except pricing.CodeRejected as exc:
+        raise CartError(str(exc)) from None
+    quote = pricing.quote(lines, currency=currency, code_text=code.code, email=email)
+    if quote.code is None:
+        raise CartError(quote.code_message or f"{code.code} cannot be used on this cart.")
+    with _use_case():
+        cart.discount_code = code.code
+        _touch(cart)
+    return code.code
+
+
+def remove_code(cart: Cart) -> None:
+    with _use_case():
+        cart.discount_code = None
+        _touch(cart)
 
 
 # ---------------------------------------------------------------- validation helpers
@@ -404,6 +478,8 @@ def merge_carts(guest: Cart | None, user_cart: Cart, max_line: int) -> list[str]
         return []
     with _use_case():
         notes = _merge_lines(guest, user_cart, max_line)
+        if guest.discount_code and not user_cart.discount_code:
+            user_cart.discount_code = guest.discount_code
         db.session.delete(guest)
         _touch(user_cart)
         db.session.flush()

@@ -6,7 +6,11 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 
 from store.cart import bp, services
 from store.cart.session import current_cart, max_line, remember_count
+from flask_login import current_user
+
 from store.catalog.availability import display_name
+from store.countries import DEFAULT_COUNTRY
+from store.pricing import services as pricing
 from store.util import is_safe_next
 
 
@@ -30,12 +34,63 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _email() -> str | None:
+    return current_user.email if current_user.is_authenticated else None
+
+
+def _estimate_country(countries: list[tuple[str, str]]) -> str:
+    """The country the cart estimates shipping and tax for: the one chosen on the cart page, else the signed-in
+    customer's default address's, else the store's default (always one the store ships to)."""
+    wanted = (request.args.get("country") or "").strip().upper()[:2]
+    if not wanted and current_user.is_authenticated:
+        default = next((a for a in current_user.addresses if a.is_default), None)
+        wanted = default.country if default is not None else ""
+    codes = dict(countries)
+    if wanted in codes:
+        return wanted
+    return DEFAULT_COUNTRY if DEFAULT_COUNTRY in codes else next(iter(codes), "")
+
+
 @bp.get("/cart")
 def view_cart():
     cart = current_cart()
     summary = services.summarize(cart, held_by_own_order(cart))
     remember_count(summary.item_count)
-    return render_template("cart/view.html", summary=summary, max_line=max_line(), cart=cart)
+    countries = pricing.shipping_countries()
+    money = services.price_cart(cart, summary, currency=current_app.config["STORE_CURRENCY"],
+                                country=_estimate_country(countries), email=_email(), countries=countries)
+    return render_template("cart/view.html", summary=summary, max_line=max_line(), cart=cart, money=money,
+                           countries=countries)
+
+
+@bp.post("/cart/discount")
+def apply_discount():
+    cart = current_cart()
+    summary = services.summarize(cart, held_by_own_order(cart))
+    try:
+        if cart is None:
+            raise services.CartError("Add something to your cart before entering a code.")
+        code = services.apply_code(cart, request.form.get("code"), summary,
+                                   currency=current_app.config["STORE_CURRENCY"], email=_email())
+    except services.CartError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("cart.view_cart", **_country_arg()))
+    flash(f"{code} is applied to your cart.", "success")
+    return redirect(url_for("cart.view_cart", **_country_arg()))
+
+
+@bp.post("/cart/discount/remove")
+def remove_discount():
+    cart = current_cart()
+    if cart is not None and cart.discount_code:
+        services.remove_code(cart)
+        flash("The discount code is removed.", "success")
+    return redirect(url_for("cart.view_cart", **_country_arg()))
+
+
+def _country_arg() -> dict:
+    country = (request.form.get("country") or "").strip().upper()[:2]
+    return {"country": country} if country.isalpha() and len(country) == 2 else {}
 
 
 @bp.post("/cart/add")

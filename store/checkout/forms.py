@@ -1,10 +1,13 @@
 """Checkout form: contact, shipping address, shipping method and the safety acknowledgment."""
 from __future__ import annotations
 
-from store.countries import DEFAULT_COUNTRY, country_choices
-from store.forms import StoreForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+
+from store.countries import DEFAULT_COUNTRY, region_problem
+from store.forms import StoreForm
+from store.pricing.services import shipping_countries
 
 ACKNOWLEDGMENT = "I have read the safety information for these products"
 
@@ -18,16 +21,27 @@ class CheckoutForm(StoreForm):
     line1 = StringField("Address", validators=[DataRequired("Enter the street address."), Length(max=200)])
     line2 = StringField("Apartment, suite, etc. (optional)", validators=[Optional(), Length(max=200)])
     city = StringField("City", validators=[DataRequired("Enter the city."), Length(max=120)])
-    region = StringField("State or province", validators=[DataRequired("Enter the state or province."),
-                                                          Length(max=120)])
+    region = StringField("State or province",
+                         validators=[Length(max=120)])
     postal_code = StringField("ZIP or postal code", validators=[
         DataRequired("Enter the ZIP or postal code."),
-        Regexp(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,9}$", message="Enter a ZIP or postal code like 94110 or K1A 0B1.")])
-    country = SelectField("Country", choices=country_choices(), default=DEFAULT_COUNTRY, validate_choice=True)
+        Regexp(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,9}$",
+               message="Enter a ZIP or postal code like 94110, K1A 0B1 or SW1A 1AA.")])
+    country = SelectField("Country", choices=[], default=DEFAULT_COUNTRY, validate_choice=True)
     shipping_method = RadioField("Shipping", default="standard",
                                  validators=[DataRequired("Choose a shipping method.")])
     acknowledge = BooleanField(ACKNOWLEDGMENT, validators=[
         DataRequired("Please confirm that you have read the safety information for these products.")])
     disclaimer_id = HiddenField()
     disclaimer_version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The countries of the shipping zones, the same list saved addresses offer.
+        self.country.choices = [SelectChoice(code, name) for code, name in shipping_countries()]
+
+    def validate_region(self, field):
+        problem = region_problem(self.country.data, field.data)
+        if problem:
+            raise ValidationError(problem)
 

@@ -27,7 +27,11 @@ from store.cart.models import Cart
 from store.db import lock_row, transaction
 from store.orders import lifecycle
 from store.orders.lifecycle import FulfilResult, PaymentData, payment_is_this_orders  # noqa: F401  (re-exported)
+from store.countries import region_code
+from store.orders import figures
 from store.orders.models import Order, OrderLine
+from store.pricing import engine
+from store.pricing import services as pricing
 from store.orders.services import lock_order
 from store.orders.states import PaymentStatus
 from store.safety.models import DisclaimerKind
@@ -37,15 +41,11 @@ from store.util import DB_INT_MAX, utcnow
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CheckoutError", "OutOfStock", "StaleAcknowledgment", "ShippingAddress", "place_order", "quote",
+__all__ = ["CheckoutError", "OutOfStock", "StaleAcknowledgment", "ShippingAddress", "place_order", "preview",
            "PaymentData", "fulfil_order", "FulfilResult", "TooManyOpenOrders", "open_order_for_cart"]
 
 # Unambiguous alphabet for order numbers: no 0/O, 1/I/L, U/V.
 NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
-
-SHIPPING_METHODS = {
-    "standard": "Standard shipping (3 to 5 business days)",
-}
 
 
 
@@ -88,28 +88,42 @@ class ShippingAddress:
     region: str = ""
 
 
-@dataclass(frozen=True)
-class Quote:
-    subtotal_cents: int
-    shipping_cents: int
+@dataclass
+class Preview:
+    """Checkout's figures before the order is placed: the engine's quote for the address and method, and each
+    of the zone's methods with what it would cost this cart (its charge after a free-shipping code)."""
+    quote: pricing.Quote | None
+    methods: list[tuple[Any, int]] = field(default_factory=list)
+    problem: str | None = None        # no zone for the country, or no method carries this cart
 
     @property
-    def total_cents(self) -> int:
-        return self.subtotal_cents + self.shipping_cents
+    def order(self):
+        return self.quote.order if self.quote else None
 
 
-def shipping_cents(subtotal_cents: int, method: str = "standard") -> int:
-    """Flat rate, free at or above the threshold (both from config)."""
-    if method not in SHIPPING_METHODS:
-        raise CheckoutError("Choose a shipping method.")
-    config = current_app.config
-    if subtotal_cents >= config["FREE_SHIPPING_THRESHOLD_CENTS"]:
-        return 0
-    return config["SHIPPING_FLAT_CENTS"]
-
-
-def quote(subtotal_cents: int, method: str = "standard") -> Quote:
-    return Quote(subtotal_cents, shipping_cents(subtotal_cents, method))
+def preview(lines, *, currency: str, country: str | None, region: str | None, method_code: str | None,
+            code: str | None, email: str | None) -> Preview:
+    """Price the cart for checkout's page (nothing is written). Without a shippable country: goods and discount
+    only, with the reason."""
+    try:
+        quote = pricing.quote(lines, currency=currency, country=country or None,
+                              region=region_code(country, region), method_code=method_code, code_text=code,
+                              email=email)
+    except pricing.NoShipping as exc:
+        return Preview(pricing.quote(lines, currency=currency, code_text=code, email=email), problem=str(exc))
+    except engine.ShippingUnavailable as exc:
+        return Preview(pricing.quote(lines, currency=currency, code_text=code, email=email), problem=str(exc))
+    methods = []
+    discount = pricing.as_discount(quote.code) if quote.code else None
+    tax = pricing.tax_rule(country, region_code(country, region))
+    for method in quote.methods:
+        try:
+            priced = engine.price(lines, currency=currency, discount=discount, shipping=pricing.as_rate(method),
+                                  tax=tax)
+        except engine.ShippingUnavailable:
+            continue
+        methods.append((method, priced.shipping_charged_cents))
+    return Preview(quote, methods)
 
 
 def new_order_number() -> str:
@@ -182,11 +196,12 @@ def _check_open_order_caps(*, visitor: str | None, email: str, exclude_id: int |
             "starting another; unpaid orders close by themselves after a while.")
 
 
-def _content(lines: Iterable[tuple[int, int, int]], address: ShippingAddress, email: str, method: str) -> tuple:
-    """What makes two checkouts the same order: (variant, quantity, price) lines, address, email, method."""
+def _content(lines: Iterable[tuple[int, int, int]], address: ShippingAddress, email: str, method: str,
+             code: str | None) -> tuple:
+    """What makes two checkouts the same order: (variant, quantity, price) lines, address, email, method, code."""
     return (tuple(sorted(lines)), (address.name.strip(), address.line1.strip(), (address.line2 or "").strip(),
             address.city.strip(), (address.region or "").strip(), address.postal_code.strip(),
-            address.country.strip().upper()), email, method)
+            address.country.strip().upper()), email, method, pricing.normalize_code(code))
 
 
 def _order_content(order: Order) -> tuple:
@@ -194,12 +209,34 @@ def _order_content(order: Order) -> tuple:
                     ShippingAddress(name=order.ship_name, line1=order.ship_line1, line2=order.ship_line2,
                                     city=order.ship_city, region=order.ship_region,
                                     postal_code=order.ship_postal_code, country=order.ship_country),
-                    order.email, order.shipping_method)
+                    order.email, order.shipping_method, order.discount_code)
 
 
-def _wanted_content(wanted: dict[int, int], address, email, method) -> tuple:
+def _wanted_content(wanted: dict[int, int], address, email, method, code) -> tuple:
     prices = dict(db.session.execute(select(Variant.id, Variant.price_cents).where(Variant.id.in_(wanted))).all())
-    return _content([(vid, q, prices.get(vid, -1)) for vid, q in wanted.items()], address, email, method)
+    return _content([(vid, q, prices.get(vid, -1)) for vid, q in wanted.items()], address, email, method, code)
+
+
+def _price(variants: dict[int, Variant], wanted: dict[int, int], *, address: ShippingAddress, method_code: str,
+           code: str | None, email: str, currency: str) -> pricing.Quote:
+    """The engine's figures for the order, or CheckoutError with what to change (country, method, code)."""
+    lines = [pricing.line_for(variants[vid], wanted[vid]) for vid in sorted(wanted)]
+    country = address.country.strip().upper()
+    try:
+        methods = pricing.methods_for(country)
+    except pricing.NoShipping:
+        raise CheckoutError(pricing.not_shipped_message(country)) from None
+    if method_code not in {m.code for m in methods}:
+        raise CheckoutError("Choose one of the shipping methods offered for this address.")
+    try:
+        quote = pricing.quote(lines, currency=currency, country=country,
+                              region=region_code(country, address.region), method_code=method_code,
+                              code_text=code, email=email)
+    except engine.ShippingUnavailable as exc:
+        raise CheckoutError(f"{exc} Choose another shipping method, or split the order.") from None
+    if code and quote.code is None:
+        raise CheckoutError(f"{quote.code_message} Remove the code from your cart to order without it.")
+    return quote
 
 
 def _close_open_session(order: Order) -> None:
@@ -226,24 +263,28 @@ def _close_open_session(order: Order) -> None:
 def place_order(*, email: str, user_id: int | None, address: ShippingAddress, shipping_method: str,
                 disclaimer_id: int | None, disclaimer_version: int | None,
                 lines: Iterable[tuple[int, int]], payment_provider: str = "demo",
-                actor: str | None = None, cart_id: int | None = None, visitor: str | None = None) -> Order:
-    """Create the order, its lines and its stock reservations in one transaction, or nothing at all.
+                actor: str | None = None, cart_id: int | None = None, visitor: str | None = None,
+                discount_code: str | None = None) -> Order:
+    """Create the order, its lines, its stock reservations and its discount code's redemption in one
+    transaction, or nothing at all. Every amount is the pricing engine's (prices from the database).
 
     With ``cart_id``: a cart has at most one order awaiting payment. Submitting again resumes it: the same order
-    (same number) when nothing changed, or that order updated (lines, address, reservation adjusted to the cart)
-    when something did, never a second order. Prices, names and SKUs come from the database. Raises OutOfStock
-    (naming the item), ItemUnavailable, StaleAcknowledgment, EmptyOrder, TooManyOpenOrders or CheckoutError; on
-    any error nothing is written.
+    (same number) when nothing changed, or that order updated (lines, address, figures, reservation and code
+    adjusted to the cart) when something did, never a second order. Raises OutOfStock (naming the item),
+    ItemUnavailable, StaleAcknowledgment, EmptyOrder, TooManyOpenOrders or CheckoutError (a country outside
+    every zone, a method the zone lacks, a code that cannot be used: used up, expired, already used by this
+    email); on any error nothing is written.
     """
     email = (email or "").strip().lower()
     if not email or "@" not in email:
         raise CheckoutError("Enter an email address for your receipt.")
     wanted = _merge_lines(lines)
+    code_text = pricing.normalize_code(discount_code) or None
     config = current_app.config
     actor = actor or (email if user_id else "customer")
     existing = open_order_for_cart(cart_id)
     if existing is not None:
-        if _order_content(existing) == _wanted_content(wanted, address, email, shipping_method):
+        if _order_content(existing) == _wanted_content(wanted, address, email, shipping_method, code_text):
             check_acknowledgment(disclaimer_id, disclaimer_version)
             db.session.rollback()
             return existing  # resume: the same order, its reservation and its payment session as they are
@@ -267,9 +308,7 @@ def place_order(*, email: str, user_id: int | None, address: ShippingAddress, sh
                 variant_id=variant.id, product_name=variant.product.name, variant_label=variant.option_label,
                 sku=variant.sku, unit_price_cents=variant.price_cents, quantity=quantity,
                 line_total_cents=variant.price_cents * quantity, **safety.warnings_snapshot(variant.product)))
-        subtotal = sum(line.line_total_cents for line in order_lines)
-        shipping = shipping_cents(subtotal, shipping_method)
-        if subtotal + shipping > DB_INT_MAX:  # the order's total is an INTEGER column
+        if sum(line.line_total_cents for line in order_lines) > DB_INT_MAX:  # amounts are INTEGER columns
             raise CheckoutError("This order is larger than we can take online. Please split it into smaller "
                                 "orders, or contact us.")
         now = utcnow()
@@ -280,24 +319,35 @@ def place_order(*, email: str, user_id: int | None, address: ShippingAddress, sh
             order = open_order_for_cart(cart_id)  # another submission of this cart got here first
             if order is not None:
                 order = lock_order(order.id)
+        if order is not None and _order_content(order) == _content(
+                [(l.variant_id, l.quantity, l.unit_price_cents) for l in order_lines], address, email,
+                shipping_method, code_text):
+            return order  # an identical submission was placed meanwhile: resume it
+        if order is not None:
+            # The order being updated gives its code back first (redeemed again below if still wanted), so its
+            # own use does not count against the code's limits; a failure below rolls this back too.
+            pricing.release(order.id)
+        quote = _price(variants, wanted, address=address, method_code=shipping_method, code=code_text,
+                       email=email, currency=config["STORE_CURRENCY"])
+        priced = quote.order
+        if priced.total_cents > DB_INT_MAX:
+            raise CheckoutError("This order is larger than we can take online. Please split it into smaller "
+                                "orders, or contact us.")
         _check_open_order_caps(visitor=visitor, email=email, exclude_id=order.id if order is not None else None)
         fields = dict(
-            user_id=user_id, email=email, currency=config["STORE_CURRENCY"], subtotal_cents=subtotal,
-            shipping_cents=shipping, total_cents=subtotal + shipping, shipping_method=shipping_method,
+            user_id=user_id, email=email,
             ship_name=address.name.strip(), ship_line1=address.line1.strip(), ship_line2=(address.line2 or "").strip(),
             ship_city=address.city.strip(), ship_region=(address.region or "").strip(),
             ship_postal_code=address.postal_code.strip(), ship_country=address.country.strip().upper(),
             disclaimer_id=disclaimer.id, disclaimer_version=disclaimer.version, payment_provider=payment_provider,
             expires_at=now + timedelta(minutes=config["RESERVATION_MINUTES"]))
         if order is not None:
-            if _order_content(order) == _content([(l.variant_id, l.quantity, l.unit_price_cents)
-                                                  for l in order_lines], address, email, shipping_method):
-                return order  # an identical submission was placed meanwhile: resume it
             if order.stripe_session_id:
                 raise CheckoutError("Your order is being paid in another window. Reload the page to see it.")
             for key, value in fields.items():
                 setattr(order, key, value)
             order.session_expires_at = None
+            figures.apply(order, priced, order_lines, method_code=shipping_method)
             lifecycle.replace_lines(order, order_lines, actor,
                                     f"Checkout submitted again: order updated to the cart; safety information "
                                     f"v{disclaimer.version} acknowledged")
@@ -305,9 +355,16 @@ def place_order(*, email: str, user_id: int | None, address: ShippingAddress, sh
             order = Order(number=new_order_number(), payment_status=PaymentStatus.PENDING.value,
                           fulfilment_status="unfulfilled", placed_at=now, cart_id=cart_id, visitor_key=visitor,
                           **fields)
+            figures.apply(order, priced, order_lines, method_code=shipping_method)
             order.lines = order_lines
             db.session.add(order)
             lifecycle.placed(order, actor, f"Order placed; safety information v{disclaimer.version} acknowledged")
+        if quote.code is not None:
+            try:
+                pricing.redeem(quote.code.id, order_id=order.id, email=email,
+                               amount_cents=priced.discount_cents + priced.shipping_discount_cents)
+            except pricing.CodeRejected as exc:
+                raise CheckoutError(f"{exc} Remove the code from your cart to order without it.") from None
     return order
 
 

@@ -15,7 +15,8 @@ from store.checkout.services import CheckoutError, OutOfStock, ShippingAddress, 
 from store.payments import stripe_gateway
 from store.payments.stripe_gateway import PaymentError, WebhookPayloadError, WebhookSignatureError
 from store.checkout.webhooks import handle_event
-from store.countries import not_shipped_message, ships_to
+from store.cart import services as cart_services
+from store.pricing.services import not_shipped_message, ships_to
 from store.extensions import csrf, db, limiter
 from store.orders import lifecycle
 from store.orders import services as orders
@@ -121,7 +122,6 @@ def _checkout_rate_limit() -> str:
 @bp.route("/checkout", methods=["GET", "POST"])
 @limiter.limit(_checkout_rate_limit, methods=["POST"])
 def checkout():
-    from store.cart import services as cart_services
     from store.cart.session import current_cart, guest_token, remember_count
 
     cart = current_cart()
@@ -131,16 +131,27 @@ def checkout():
         flash("Your cart is empty. Add something before checking out.", "info")
         return redirect(url_for("cart.view_cart"))
     disclaimer = current_disclaimer("product")
-    quote = services.quote(summary.subtotal_cents)
     form = CheckoutForm()
-    form.shipping_method.choices = [SelectChoice(key, label) for key, label in services.SHIPPING_METHODS.items()]
     addresses = list(current_user.addresses) if current_user.is_authenticated else []
     if current_user.is_authenticated:
         del form.email
     if request.method == "GET":
         _prefill(form, addresses)
         form.disclaimer_id.data, form.disclaimer_version.data = disclaimer.id, disclaimer.version
+    email = current_user.email if current_user.is_authenticated else (form.email.data or None)
+    preview = services.preview(cart_services.pricing_lines(summary), currency=current_app.config["STORE_CURRENCY"],
+                               country=form.country.data if ships_to(form.country.data) else None,
+                               region=form.region.data, method_code=form.shipping_method.data,
+                               code=cart.discount_code if cart is not None else None, email=email)
+    form.shipping_method.choices = [SelectChoice(method.code, method.name) for method, _ in preview.methods]
+    if preview.quote is not None and preview.quote.method is not None and (
+            request.method == "GET" or "refresh" in request.form):
+        form.shipping_method.data = preview.quote.method.code  # the zone's first method, or the one chosen
     status = 200
+    if request.method == "POST" and "refresh" in request.form:
+        # "Update shipping options": the country (or state) changed; show its methods and figures, place nothing.
+        form.acknowledge.errors = []
+        return _render_checkout(form, summary, preview, disclaimer, addresses), 200
     if form.validate_on_submit():
         # Stock held by this cart's own order awaiting payment counts as the shopper's: place_order releases
         # it and reserves again in one transaction (OutOfStock, naming the item, when it truly is short).
@@ -159,6 +170,7 @@ def checkout():
                                         city=form.city.data, region=form.region.data,
                                         postal_code=form.postal_code.data, country=form.country.data),
                 shipping_method=form.shipping_method.data,
+                discount_code=cart.discount_code if cart is not None else None,
                 disclaimer_id=int_in_range(form.disclaimer_id.data),
                 disclaimer_version=int_in_range(form.disclaimer_version.data),
                 lines=[(view.variant.id, view.quantity) for view in summary.lines],
@@ -192,10 +204,14 @@ def checkout():
             return _start_payment(order)
     elif request.method == "POST":
         status = 400
+    return _render_checkout(form, summary, preview, disclaimer, addresses), status
+
+
+def _render_checkout(form, summary, preview, disclaimer, addresses):
     products = list({view.product.id: view.product for view in summary.lines}.values())
-    return render_template("checkout/checkout.html", form=form, summary=summary, quote=quote,
-                           disclaimer=disclaimer, products=products, addresses=addresses,
-                           payment_mode=_payment_mode(), ships_to=ships_to), status
+    return render_template("checkout/checkout.html", form=form, summary=summary, preview=preview,
+                           priced=preview.order, disclaimer=disclaimer, products=products, addresses=addresses,
+                           payment_mode=_payment_mode(), ships_to=ships_to)
 
 
 @bp.route("/checkout/pay/<number>", methods=["GET", "POST"])

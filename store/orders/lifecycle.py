@@ -30,7 +30,9 @@ from store.extensions import db
 from store.inventory import services as inventory
 from store.inventory.services import OutOfStock
 from store.money import format_money
+from store.pricing import services as pricing
 from store.orders import emails as order_emails
+from store.orders import figures
 from store.orders.models import Order, OrderLine, Refund, RefundLine, RefundStatus
 from store.orders.states import (
     CLOSED_UNPAID, PAID_STATUSES, SHIPPABLE_PAYMENT, ConcurrentTransition, FulfilmentStatus as F, InvalidTransition,
@@ -115,6 +117,8 @@ def close_unpaid_locked(order: Order, status: P, actor: str, note: str, *, email
     """Expire or void a pending order and release its stock (inside the caller's transaction, order locked)."""
     transition(order, Machine.PAYMENT, status, actor, note)
     release_lines(order, actor, note)
+    if pricing.release(order.id):
+        note_event(order, actor, f"Discount code {order.discount_code} given back (the order closed unpaid)")
     if email:
         order_emails.queue_cancelled(order, note)
 
@@ -393,6 +397,7 @@ class RefundRequest:
     amount_cents: int | None = None
     restock: Mapping[int, int] = field(default_factory=dict)
     reason: str = ""
+    shipping: bool = False        # also refund the shipping paid (its tax included)
 
 
 def default_restock(order: Order) -> bool:
@@ -416,6 +421,13 @@ def can_refund(order: Order) -> bool:
     return order.payment_status in (P.PAID, P.PARTIALLY_REFUNDED) and refundable_cents(order) > 0
 
 
+def shipping_refundable_cents(order: Order) -> int:
+    """The shipping paid (with its tax when added on top) not yet refunded or being refunded."""
+    taken = db.session.scalar(select(func.coalesce(func.sum(Refund.shipping_cents), 0)).where(
+        Refund.order_id == order.id, Refund.status.in_((RefundStatus.PENDING, RefundStatus.SUCCEEDED)))) or 0
+    return max(order.shipping_total_cents - int(taken), 0)
+
+
 def _pending_line_quantities(order: Order) -> dict[int, tuple[int, int]]:
     """{line id: (units being refunded, units being restocked)} over pending refunds."""
     rows = db.session.execute(
@@ -429,9 +441,9 @@ def _pending_line_quantities(order: Order) -> dict[int, tuple[int, int]]:
 
 
 def _record_intent(order: Order, *, amount: int, lines: list[tuple[OrderLine, int, bool]], reason: str, key: str,
-                   actor: str, kind: str = "refund") -> Refund:
+                   actor: str, kind: str = "refund", shipping_cents: int = 0) -> Refund:
     refund = Refund(order_id=order.id, amount_cents=amount, reason=reason[:300], idempotency_key=key[:120],
-                    actor=actor[:120], status=RefundStatus.PENDING, kind=kind)
+                    actor=actor[:120], status=RefundStatus.PENDING, kind=kind, shipping_cents=shipping_cents)
     refund.lines = [RefundLine(order_line_id=line.id, quantity=q, restock=restock) for line, q, restock in lines]
     db.session.add(refund)
     db.session.flush()
@@ -476,8 +488,15 @@ def begin_refund(order_id: int, request: RefundRequest, key: str, actor: str, *,
             if restock_q and line.restocked_quantity + pending.get(line_id, (0, 0))[1] + quantity > line.quantity:
                 raise RefundError(f"{_item_name(line)}: those units are already back in stock.")
             chosen.append((line, quantity, bool(restock_q)))
-            line_total += line.unit_price_cents * quantity
-        amount = request.amount_cents if request.amount_cents is not None else line_total
+            # What the units cost: their share of the discount off, their tax on (the engine's rule).
+            line_total += figures.line_refund_cents(line, quantity, already=line.refunded_quantity
+                                                    + pending.get(line_id, (0, 0))[0])
+        shipping = 0
+        if request.shipping:
+            shipping = shipping_refundable_cents(order)
+            if shipping <= 0:
+                raise RefundError("The shipping of this order was refunded already (or it shipped free).")
+        amount = request.amount_cents if request.amount_cents is not None else line_total + shipping
         if not isinstance(amount, int) or amount <= 0:
             raise RefundError("Enter an amount to refund, more than 0, or choose the items to refund.")
         left = refundable_cents(order)
@@ -486,7 +505,7 @@ def begin_refund(order_id: int, request: RefundRequest, key: str, actor: str, *,
                               f"(paid {format_money(order.paid_cents, order.currency)}, already refunded "
                               f"{format_money(order.paid_cents - left, order.currency)}).")
         refund = _record_intent(order, amount=amount, lines=chosen, reason=(request.reason or "").strip(), key=key,
-                                actor=actor, kind=kind)
+                                actor=actor, kind=kind, shipping_cents=min(shipping, amount))
         if audit:
             audit(order, {"refund_requested_cents": [None, amount]})
     return refund, True
@@ -596,8 +615,9 @@ def cancel_paid(order_id: int, reason: str, key: str, actor: str, send_refund: C
     restock = {l.id: lines[l.id] for l in order.lines if l.id in lines
                and l.restocked_quantity + lines[l.id] <= l.quantity}
     amount = refundable_cents(order)
+    shipping = shipping_refundable_cents(order) > 0
     db.session.rollback()
-    record, _ = refund(order_id, RefundRequest(lines=lines, amount_cents=amount, restock=restock,
+    record, _ = refund(order_id, RefundRequest(lines=lines, amount_cents=amount, restock=restock, shipping=shipping,
                                                reason=reason or "Cancelled by the shop"),
                        key, actor, send_refund, kind="cancel", audit=audit)
     return record

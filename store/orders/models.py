@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.extensions import db
@@ -50,7 +50,16 @@ class Order(db.Model):
     session_expires_at: Mapped[datetime | None] = mapped_column(default=None)
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     subtotal_cents: Mapped[int] = mapped_column(default=0)
-    shipping_cents: Mapped[int] = mapped_column(default=0)
+    # The pricing engine's figures (store/pricing/engine.py), stored as placed: they add up to total_cents.
+    discount_code: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    discount_cents: Mapped[int] = mapped_column(default=0, server_default="0")       # off the lines
+    shipping_cents: Mapped[int] = mapped_column(default=0)                           # the method's price
+    shipping_discount_cents: Mapped[int] = mapped_column(default=0, server_default="0")  # a free-shipping code
+    shipping_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    shipping_tax_cents: Mapped[int] = mapped_column(default=0, server_default="0")
+    tax_cents: Mapped[int] = mapped_column(default=0, server_default="0")            # lines' + shipping's
+    tax_label: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    tax_inclusive: Mapped[bool] = mapped_column(default=False, server_default=false())  # VAT: inside the prices
     total_cents: Mapped[int] = mapped_column(default=0)
     paid_cents: Mapped[int] = mapped_column(default=0)
     refunded_cents: Mapped[int] = mapped_column(default=0)
@@ -87,6 +96,20 @@ class Order(db.Model):
     refunds: Mapped[list["Refund"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="Refund.id")
 
+    @property
+    def shipping_charged_cents(self) -> int:
+        return self.shipping_cents - self.shipping_discount_cents
+
+    @property
+    def shipping_total_cents(self) -> int:
+        """Shipping as paid: the charge, plus its tax when tax is added on top."""
+        return self.shipping_charged_cents + (0 if self.tax_inclusive else self.shipping_tax_cents)
+
+    @property
+    def tax_added_cents(self) -> int:
+        """Tax on top of the prices (0 when it is VAT inside them)."""
+        return 0 if self.tax_inclusive else self.tax_cents
+
 
 class OrderLine(db.Model):
     """Copies what was bought at purchase time; the variant link may later be gone."""
@@ -105,7 +128,10 @@ class OrderLine(db.Model):
     sku: Mapped[str] = mapped_column(String(64))
     unit_price_cents: Mapped[int] = mapped_column()
     quantity: Mapped[int] = mapped_column()
-    line_total_cents: Mapped[int] = mapped_column()
+    line_total_cents: Mapped[int] = mapped_column()                 # unit price x quantity
+    discount_cents: Mapped[int] = mapped_column(default=0, server_default="0")   # its share of the discount
+    tax_cents: Mapped[int] = mapped_column(default=0, server_default="0")        # contained in it when inclusive
+    amount_cents: Mapped[int] = mapped_column(default=0, server_default="0")     # what it costs in the total
     refunded_quantity: Mapped[int] = mapped_column(default=0, server_default="0")   # units refunded
     restocked_quantity: Mapped[int] = mapped_column(default=0, server_default="0")  # units put back on the shelf
     # The product's warnings as the buyer saw them (safety.services.warnings_snapshot); None on older lines.
@@ -155,6 +181,7 @@ class Refund(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     amount_cents: Mapped[int] = mapped_column()
+    shipping_cents: Mapped[int] = mapped_column(default=0, server_default="0")   # of which shipping
     reason: Mapped[str] = mapped_column(String(300), default="")
     provider_refund_id: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
     idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)

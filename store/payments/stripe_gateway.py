@@ -17,7 +17,9 @@ import stripe
 from flask import current_app
 
 from store.catalog import availability
+from store.orders import figures
 from store.orders.models import Order
+from store.pricing import engine
 from store.util import utcnow
 
 log = logging.getLogger(__name__)
@@ -84,26 +86,29 @@ def session_expiry(order: Order, now: datetime | None = None) -> datetime:
 
 
 def checkout_session_params(order: Order, success_url: str, cancel_url: str, expires_at: datetime) -> dict:
+    """The Checkout Session for an order, carrying exactly the amounts the pricing engine stored on it
+    (``engine.charge_parts``): each line at its discounted price, shipping as the one shipping option, tax added
+    on top as its own line (VAT is inside the line amounts). What Stripe charges adds up to ``total_cents``."""
     currency = order.currency.lower()
+    priced = figures.priced_order(order, name_of=lambda line: availability.name_for(line.product_name,
+                                                                                     line.variant_label))
+    parts = engine.charge_parts(priced)
+    items = [{"price_data": {"currency": currency, "unit_amount": int(part.unit_amount_cents),
+                             "product_data": {"name": part.name}},
+              "quantity": int(part.quantity)}
+             for part in parts if part.kind in ("line", "tax")]
+    shipping = next(part for part in parts if part.kind == "shipping")
+    if sum(part.amount_cents for part in parts) != order.total_cents:  # the engine's own invariant
+        raise PaymentError("This order's amounts do not add up; it cannot be paid online. Please contact us.")
     return {
         "mode": "payment",
-        "line_items": [
-            {
-                "price_data": {
-                    "currency": currency,
-                    "unit_amount": int(line.unit_price_cents),
-                    "product_data": {"name": availability.name_for(line.product_name, line.variant_label)},
-                },
-                "quantity": int(line.quantity),
-            }
-            for line in order.lines
-        ],
+        "line_items": items,
         "shipping_options": [
             {
                 "shipping_rate_data": {
                     "type": "fixed_amount",
-                    "display_name": "Free shipping" if order.shipping_cents == 0 else "Standard shipping",
-                    "fixed_amount": {"amount": int(order.shipping_cents), "currency": currency},
+                    "display_name": (f"{shipping.name} (free)" if shipping.amount_cents == 0 else shipping.name)[:100],
+                    "fixed_amount": {"amount": int(shipping.amount_cents), "currency": currency},
                 }
             }
         ],

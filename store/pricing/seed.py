@@ -22,7 +22,7 @@ EU = {"AT": ("Austria", 20), "BE": ("Belgium", 21), "BG": ("Bulgaria", 20), "HR"
 # name, countries, [(code, name, estimate, basis, bands, free over)]
 ZONES = [
     ("United States", {"US": "United States"}, [
-        ("standard", "Standard", "3 to 5 business days", "weight", [[500, 495], [2000, 795], [None, 1195]], 7500),
+        ("standard", "Standard", "3 to 5 business days", "weight", [[500, 595], [2000, 795], [None, 1195]], 7500),
         ("express", "Express", "1 to 2 business days", "weight", [[500, 1495], [2000, 1995], [None, 2795]], None),
     ]),
     ("Canada", {"CA": "Canada"}, [

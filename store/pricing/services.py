@@ -14,9 +14,10 @@ from datetime import datetime
 from typing import Sequence
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from store.extensions import db
+from store.countries import country_name
 from store.money import format_money
 from store.pricing import engine
 from store.pricing.models import (DiscountCode, DiscountRedemption, ShippingMethod, ShippingZone,
@@ -152,6 +153,13 @@ def usage_figures() -> dict[int, tuple[int, int]]:
     return {code_id: (count, int(amount)) for code_id, count, amount in rows}
 
 
+def line_for(variant, quantity: int) -> engine.LineInput:
+    """A catalog variant as an engine line: its database price, weight and whether it is already reduced."""
+    from store.catalog.availability import display_name
+    return engine.LineInput(key=variant.id, name=display_name(variant), unit_price_cents=variant.price_cents,
+                            quantity=quantity, weight_grams=variant.weight_grams or 0, on_sale=variant.on_sale)
+
+
 # ------------------------------------------------------------------ zones, methods and tax
 
 def shipping_countries() -> list[tuple[str, str]]:
@@ -164,12 +172,35 @@ def shipping_countries() -> list[tuple[str, str]]:
     return [(code, name) for code, name in rows]
 
 
+def ships_to(country: str | None) -> bool:
+    """An active zone with an active method takes this country."""
+    country = (country or "").strip().upper()[:2]
+    return bool(country) and any(code == country for code, _ in shipping_countries())
+
+
+def shipping_countries_text() -> str:
+    """"Canada, the United Kingdom and the United States": the countries we ship to, for messages."""
+    names = [country_name(code, name) for code, name in shipping_countries()]
+    if not names:
+        return "no country yet"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def not_shipped_message(code: str | None) -> str:
+    """Said wherever an address outside the shipping countries turns up (never changed silently)."""
+    countries = shipping_countries()
+    where = (f"We ship to {shipping_countries_text()}" if len(countries) <= 6 else
+             f"We ship to the {len(countries)} countries listed in the country menu")
+    return (f"{where}, and this address is in {country_name(code)}. "
+            "Please enter a delivery address in one of those countries.")
+
+
 def zone_for(country: str | None) -> ShippingZone | None:
     country = (country or "").strip().upper()[:2]
-    return db.session.scalar(
+    return db.session.scalars(  # the zone and its methods in one query
         select(ShippingZone).join(ShippingZoneCountry).where(ShippingZoneCountry.country == country,
                                                              ShippingZone.active.is_(True))
-        .options(selectinload(ShippingZone.methods)))
+        .options(joinedload(ShippingZone.methods))).unique().first()
 
 
 def methods_for(country: str | None) -> list[ShippingMethod]:
@@ -237,10 +268,43 @@ def quote(lines: Sequence[engine.LineInput], *, currency: str, country: str | No
     return Quote(order=priced, code=code, code_message=message, methods=methods, method=method)
 
 
+@dataclass(frozen=True)
+class MoneyRow:
+    key: str              # subtotal | discount | shipping | tax | total | tax_included
+    label: str
+    cents: int
+    free: bool = False    # shipping at no charge
+
+
+def money_rows(o) -> list[MoneyRow]:
+    """The summary rows under an order's (or a priced cart's) lines, read from the engine's figures: every page
+    and email shows the same rows. Added-on tax has its own row; VAT is inside the prices and noted after the
+    total. Works on an ``engine.PricedOrder`` and on a stored ``Order`` (they share the field names)."""
+    rows = [MoneyRow("subtotal", "Subtotal", o.subtotal_cents)]
+    if o.discount_cents:
+        rows.append(MoneyRow("discount", f"Discount ({o.discount_code})" if o.discount_code else "Discount",
+                             -o.discount_cents))
+    if o.shipping_name:
+        label = f"Shipping ({o.shipping_name}"
+        if o.shipping_discount_cents:
+            label += f", free with {o.discount_code}" if o.discount_code else ", free"
+        rows.append(MoneyRow("shipping", label + ")", o.shipping_charged_cents, free=o.shipping_charged_cents == 0))
+    if o.tax_cents and not o.tax_inclusive:
+        rows.append(MoneyRow("tax", o.tax_label or "Tax", o.tax_cents))
+    rows.append(MoneyRow("total", "Total", o.total_cents))
+    if o.tax_cents and o.tax_inclusive:
+        rows.append(MoneyRow("tax_included", f"Includes {o.tax_label or 'VAT'}", o.tax_cents))
+    return rows
+
+
+def register(app) -> None:
+    app.add_template_global(money_rows, "money_rows")
+
+
 def code_is_current(code: DiscountCode, now: datetime | None = None) -> bool:
     return _unusable(code, code.code, now or utcnow()) is None
 
 
-__all__ = ["CodeRejected", "NoShipping", "PricingError", "Quote", "as_discount", "as_rate", "describe", "find_code",
+__all__ = ["not_shipped_message", "ships_to", "shipping_countries_text", "CodeRejected", "NoShipping", "PricingError", "Quote", "as_discount", "as_rate", "describe", "find_code",
            "methods_for", "normalize_code", "quote", "redeem", "release", "shipping_countries", "tax_rule",
            "usage_figures", "zone_for"]

@@ -296,11 +296,20 @@ def test_reset_token_expires_and_tampering_is_refused(app, client, make_user):
 
 
 def test_addresses_crud_and_owner_scoping(app, client, make_user, login_as):
+    from store.pricing.seed import seed_pricing
+    with app.app_context():
+        seed_pricing()
+        _db.session.commit()
     owner = make_user("addr@example.com")
     other = make_user("nosy@example.com")
     login_as(client, owner)
     data = {"full_name": "Ada Owner", "line1": "1 Elm Street", "city": "Springfield", "postal_code": "12345",
             "country": "US"}
+    no_state = client.post("/account/addresses/new", data=data)
+    assert no_state.status_code == 400 and "Enter the state." in no_state.get_data(as_text=True)
+    unknown = client.post("/account/addresses/new", data={**data, "region": "Springfield County"})
+    assert unknown.status_code == 400 and "like NY or New York" in unknown.get_data(as_text=True)
+    data["region"] = "Illinois"
     assert client.post("/account/addresses/new", data=data).status_code == 302
     missing = client.post("/account/addresses/new", data={**data, "city": ""})
     assert missing.status_code == 400 and "enter the city" in missing.get_data(as_text=True)
@@ -357,10 +366,23 @@ def test_address_forms_offer_only_the_countries_checkout_ships_to(app, client, m
     from store.checkout.forms import CheckoutForm
     from store.accounts.forms import AddressForm
 
+    from store.pricing.models import ShippingZone
+    from store.pricing.seed import seed_pricing
+
     with app.test_request_context():
+        seed_pricing()
+        _db.session.commit()
         account_choices = [(c.value, c.label) for c in AddressForm().country.choices]
         checkout_choices = [(c.value, c.label) for c in CheckoutForm().country.choices]
-    assert account_choices == checkout_choices == [("US", "United States"), ("CA", "Canada")]
+    # The shipping zones' countries (US, CA, GB and the EU's 27), by name, on both forms.
+    assert account_choices == checkout_choices and len(account_choices) == 30
+    assert {"US", "CA", "GB", "FR", "DE"} <= {code for code, _ in account_choices}
+    assert [name for _, name in account_choices] == sorted(name for _, name in account_choices)
+    with app.test_request_context():
+        _db.session.scalars(select(ShippingZone).where(ShippingZone.name == "European Union")).one().active = False
+        _db.session.commit()
+        account_choices = [c.value for c in AddressForm().country.choices]
+        assert "FR" not in account_choices and account_choices == [c.value for c in CheckoutForm().country.choices]
 
     user = make_user("abroad@example.com")
     login_as(client, user)
@@ -368,7 +390,7 @@ def test_address_forms_offer_only_the_countries_checkout_ships_to(app, client, m
             "country": "FR"}
     refused = client.post("/account/addresses/new", data=data)
     assert refused.status_code == 400 and "Not a valid choice" in refused.get_data(as_text=True)
-    with pytest.raises(accounts.AddressCountry, match="We ship only to the United States and Canada"):
+    with pytest.raises(accounts.AddressCountry, match="We ship to Canada, the United Kingdom and the United States, and this address is in France"):
         with app.app_context():
             accounts.save_address(user.id, accounts.AddressData(full_name="Ada", line1="1 Rue", city="Paris",
                                                                 postal_code="75001", country="FR"))
@@ -381,4 +403,4 @@ def test_address_forms_offer_only_the_countries_checkout_ships_to(app, client, m
         address_id = _db.session.scalar(select(Address.id))
     page = client.get(f"/account/addresses/{address_id}/edit")
     assert page.status_code == 200
-    assert "We ship only to the United States and Canada, and this address is in France." in page.get_data(as_text=True)
+    assert "We ship to Canada, the United Kingdom and the United States, and this address is in France." in page.get_data(as_text=True)

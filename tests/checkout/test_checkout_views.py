@@ -38,7 +38,11 @@ def test_checkout_page_shows_summary_and_safety_links(app, client, shop):
     assert "$48.00" in html and "$62.50" in html and "$5.95" in html and "$68.45" in html
     assert "I have read the safety information for these products" in html
     assert f'/products/{shop.roller_slug}#safety' in html and f'/products/{shop.oil_slug}#safety' in html
-    assert "Free shipping on orders of $75.00 or more" in html
+    assert "Standard is free on orders of $75.00 or more (after discounts)." in html
+    # The zone's methods for the address's country, each with what it costs this cart (the engine's figures).
+    assert re.search(r'data-method="standard">.*Standard \(3 to 5 business days\):\s*\$5.95', html, re.S)
+    assert re.search(r'data-method="express">.*Express \(1 to 2 business days\):\s*\$14.95', html, re.S)
+    assert "No sales tax applies to this address" in html   # Illinois is not in the demo tax table
 
 
 def test_empty_cart_redirects_to_cart(client, shop):
@@ -264,25 +268,25 @@ def test_checkout_page_query_count_does_not_grow_with_lines(app, client, shop, c
 
 def test_saved_address_outside_the_shipping_countries_is_explained_never_changed(app, client, shop, make_user,
                                                                                 login_as):
-    """A London address saved when accounts offered more countries than checkout ships to: checkout says so by
+    """A Sydney address saved when accounts offered more countries than checkout ships to: checkout says so by
     the country field and fills in none of it, instead of showing it as a United States address."""
     from store.accounts.models import Address
     user = make_user("londoner@example.com")
     with app.app_context():
-        db.session.add(Address(user_id=user.id, full_name="Lou Londoner", line1="221B Baker Street", city="London",
-                               postal_code="NW1 6XE", country="GB", is_default=True))
+        db.session.add(Address(user_id=user.id, full_name="Lou Londoner", line1="221B Baker Street", city="Sydney",
+                               postal_code="2000", country="AU", is_default=True))
         db.session.commit()
     login_as(client, user)
     _add(client, shop.roller)
     response = client.get("/checkout")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert ("We ship only to the United States and Canada, and this address is in the United Kingdom." in html)
-    assert 'value="221B Baker Street"' not in html and 'value="NW1 6XE"' not in html
-    assert "Use Lou Londoner, 221B Baker Street, London" in html and "outside the countries we ship to" in html
+    assert ("We ship to the 30 countries listed in the country menu, and this address is in Australia." in html)
+    assert 'value="221B Baker Street"' not in html and 'value="2000"' not in html
+    assert "Use Lou Londoner, 221B Baker Street, Sydney" in html and "outside the countries we ship to" in html
     # Posting the old country is refused like any country we do not ship to; nothing is ordered.
-    refused = client.post("/checkout", data=_form(app, email=None, country="GB", city="London",
-                                                  line1="221B Baker Street", postal_code="NW1 6XE"))
+    refused = client.post("/checkout", data=_form(app, email=None, country="AU", city="Sydney",
+                                                  line1="221B Baker Street", postal_code="2000"))
     assert refused.status_code == 400 and "Not a valid choice" in refused.get_data(as_text=True)
     with app.app_context():
         assert _orders() == []

@@ -45,11 +45,26 @@ def test_order_copies_lines_and_reserves_stock(app, db, shop):
         "Order placed")
 
 
-def test_flat_shipping_below_threshold_free_at_threshold(app, db, shop):
+def test_shipping_comes_from_the_zone_free_at_its_threshold(app, db, shop):
+    """US standard: $5.95 up to 500 g, free from $75.00 (the demo zone); express never free."""
     below = place([(shop.oil_small, 1)])
     assert (below.subtotal_cents, below.shipping_cents, below.total_cents) == (1450, 595, 2045)
-    assert services.shipping_cents(app.config["FREE_SHIPPING_THRESHOLD_CENTS"]) == 0
-    assert services.shipping_cents(app.config["FREE_SHIPPING_THRESHOLD_CENTS"] - 1) == 595
+    assert (below.shipping_method, below.shipping_name, below.tax_cents) == ("standard", "Standard", 0)
+    free = place([(shop.roller, 4)], email="free@example.com")           # 9600 >= 7500
+    assert (free.shipping_cents, free.total_cents) == (0, 9600)
+    express = place([(shop.roller, 4)], email="fast@example.com", shipping_method="express")
+    assert (express.shipping_method, express.shipping_name, express.shipping_cents) == ("express", "Express", 1495)
+    assert express.total_cents == 9600 + 1495
+
+
+def test_an_address_outside_every_zone_or_a_method_the_zone_lacks_places_nothing(app, db, shop):
+    from dataclasses import replace
+    with pytest.raises(services.CheckoutError, match="We ship to .* and this address is in Australia"):
+        place([(shop.roller, 1)], address=replace(ADDRESS, country="AU"))
+    with pytest.raises(services.CheckoutError, match="Choose one of the shipping methods"):
+        place([(shop.roller, 1)], shipping_method="overnight")
+    assert db.session.scalar(select(func.count(Order.id))) == 0
+    assert db.session.get(Variant, shop.roller).reserved == 0
 
 
 def test_price_comes_from_database_not_caller(db, shop):

@@ -106,6 +106,7 @@ class AllowedActions:
     deliver: bool = False
     restock: bool = False
     restock_default: bool = True
+    shipping_refundable_cents: int = 0
 
     @property
     def any(self) -> bool:
@@ -126,7 +127,8 @@ def allowed_actions(order: Order) -> AllowedActions:
         refund=refundable > 0, refundable_cents=refundable,
         deliver=can_fulfil_move(order, FulfilmentStatus.DELIVERED),
         restock=restock and order.fulfilment_status != FulfilmentStatus.RETURNED,
-        restock_default=lifecycle.default_restock(order))
+        restock_default=lifecycle.default_restock(order),
+        shipping_refundable_cents=lifecycle.shipping_refundable_cents(order) if paid else 0)
 
 
 # ------------------------------------------------------------------ actions
@@ -159,14 +161,15 @@ def cancel(order_id: int, note: str, *, actor_id: int | None, key: str = "") -> 
 
 def refund(order_id: int, amount_cents: int | None, reason: str, idempotency_key: str, *,
            actor_id: int | None, lines: dict[int, int] | None = None,
-           restock: dict[int, int] | None = None) -> tuple[Refund, bool]:
+           restock: dict[int, int] | None = None, shipping: bool = False) -> tuple[Refund, bool]:
     """Refund lines (and quantities) and/or an amount of a paid, shipped or delivered order. Returns (refund,
     created); the same idempotency key again returns the first refund. Raises RefundError when it is not within
     what is left to refund, or when the provider refused (the refund is then recorded as failed)."""
     if amount_cents is not None and (not isinstance(amount_cents, int) or amount_cents <= 0):
         raise RefundError("Enter an amount to refund, more than 0.")
     record, created = lifecycle.refund(
-        order_id, RefundRequest(lines=lines or {}, amount_cents=amount_cents, restock=restock or {}, reason=reason),
+        order_id, RefundRequest(lines=lines or {}, amount_cents=amount_cents, restock=restock or {}, reason=reason,
+                                shipping=shipping),
         idempotency_key, actor_label(actor_id), send_refund, audit=_audit(actor_id, "order.refund", reason))
     if record.status == RefundStatus.FAILED:
         raise RefundError(f"The refund did not go through: {record.failure} Nothing was refunded.")

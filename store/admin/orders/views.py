@@ -126,12 +126,13 @@ def order_refund(order_id: int):
         form.amount.errors = [str(exc)]
         return _detail(order_id, refund_form=form, status=400)
     restock = {line_id: q for line_id, q in lines.items() if request.form.get(f"restock-{line_id}")}
-    if not lines and form.amount_cents is None:
-        form.amount.errors = ["Choose the items to refund, or enter an amount."]
+    shipping = bool(request.form.get("refund_shipping"))
+    if not lines and form.amount_cents is None and not shipping:
+        form.amount.errors = ["Choose the items (or the shipping) to refund, or enter an amount."]
         return _detail(order_id, refund_form=form, status=400)
     try:
         refund, created = service.refund(order_id, form.amount_cents, form.reason.data, form.idempotency_key.data,
-                                         actor_id=current_user.id, lines=lines, restock=restock)
+                                         actor_id=current_user.id, lines=lines, restock=restock, shipping=shipping)
     except (service.RefundError, service.OrderActionError, InvalidTransition, PaymentError) as exc:
         form.amount.errors = [str(exc)]
         return _detail(order_id, refund_form=form, status=400)
