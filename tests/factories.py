@@ -72,6 +72,7 @@ def make_product(name: str | None = None, *, slug: str | None = None, category: 
         product.variants.append(Variant(
             sku=v.get("sku", f"SKU-{n}-{position}"), option_label=v.get("label", "Standard"),
             price_cents=v.get("price_cents", 1999), compare_at_cents=v.get("compare_at_cents"),
+            weight_grams=v.get("weight_grams", 0),
             on_hand=0, position=position, is_active=v.get("is_active", True)))
     db.session.add(product)
     db.session.flush()

@@ -25,6 +25,7 @@ from store.catalog.availability import (
     addable_units, display_name, is_purchasable, shortage_message, unavailable_reason, units_available,
 )
 from store.catalog.models import Product, Variant
+from store.countries import country_name
 from store.db import transaction
 from store.extensions import db
 from store.pricing import engine
@@ -195,7 +196,8 @@ def price_cart(cart: Cart | None, summary: CartSummary, *, currency: str, countr
     lines = pricing_lines(summary)
     if not lines:
         return CartPricing(quote=None, code=code)
-    label = dict(pricing.shipping_countries() if countries is None else countries).get((country or "").upper(), "")
+    names = dict(pricing.shipping_countries() if countries is None else countries)
+    label = country_name(country, names[country.upper()]) if country and country.upper() in names else ""
     no_shipping = None
     try:
         quote = pricing.quote(lines, currency=currency, country=country or None, region=region,
