@@ -37,6 +37,7 @@ def upgrade():
     for name, type_, default in LINE_COLUMNS:
         op.add_column("order_lines", sa.Column(name, type_, nullable=False, server_default=sa.text(default)))
     op.add_column("refunds", sa.Column("shipping_cents", sa.Integer(), nullable=False, server_default=sa.text("0")))
+    op.add_column("refunds", sa.Column("tax_cents", sa.Integer(), nullable=False, server_default=sa.text("0")))
     op.add_column("carts", sa.Column("discount_code", sa.String(40), nullable=True))
     # Lines placed before the engine: what the line costs in the order's total is its subtotal.
     op.execute("UPDATE order_lines SET amount_cents = line_total_cents")
@@ -45,6 +46,7 @@ def upgrade():
 
 def downgrade():
     op.drop_column("carts", "discount_code")
+    op.drop_column("refunds", "tax_cents")
     op.drop_column("refunds", "shipping_cents")
     with op.batch_alter_table("order_lines") as batch:
         for name, _, _ in reversed(LINE_COLUMNS):

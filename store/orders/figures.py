@@ -51,3 +51,8 @@ def line_refund_cents(line: OrderLine, units: int, *, already: int) -> int:
     """What refunding ``units`` more units of the line pays back: its discounted price and its tax (the engine's
     cumulative rule, so every unit refunded in any steps returns exactly what the line cost)."""
     return engine.line_refund_cents(priced_line(line), already_refunded_units=already, units=units)
+
+
+def line_refund_tax_cents(line: OrderLine, units: int, *, already: int) -> int:
+    """The tax inside ``line_refund_cents`` for the same units."""
+    return engine.line_refund_tax_cents(priced_line(line), already_refunded_units=already, units=units)

@@ -30,6 +30,7 @@ from store.extensions import db
 from store.inventory import services as inventory
 from store.inventory.services import OutOfStock
 from store.money import format_money
+from store.pricing import engine
 from store.pricing import services as pricing
 from store.orders import emails as order_emails
 from store.orders import figures
@@ -441,9 +442,10 @@ def _pending_line_quantities(order: Order) -> dict[int, tuple[int, int]]:
 
 
 def _record_intent(order: Order, *, amount: int, lines: list[tuple[OrderLine, int, bool]], reason: str, key: str,
-                   actor: str, kind: str = "refund", shipping_cents: int = 0) -> Refund:
+                   actor: str, kind: str = "refund", shipping_cents: int = 0, tax_cents: int = 0) -> Refund:
     refund = Refund(order_id=order.id, amount_cents=amount, reason=reason[:300], idempotency_key=key[:120],
-                    actor=actor[:120], status=RefundStatus.PENDING, kind=kind, shipping_cents=shipping_cents)
+                    actor=actor[:120], status=RefundStatus.PENDING, kind=kind, shipping_cents=shipping_cents,
+                    tax_cents=tax_cents)
     refund.lines = [RefundLine(order_line_id=line.id, quantity=q, restock=restock) for line, q, restock in lines]
     db.session.add(refund)
     db.session.flush()
@@ -472,7 +474,7 @@ def begin_refund(order_id: int, request: RefundRequest, key: str, actor: str, *,
         lines = {l.id: l for l in order.lines}
         pending = _pending_line_quantities(order)
         chosen: list[tuple[OrderLine, int, bool]] = []
-        line_total = 0
+        line_total = line_tax = 0
         for line_id, quantity in sorted(request.lines.items()):
             line = lines.get(line_id)
             if line is None:
@@ -489,14 +491,20 @@ def begin_refund(order_id: int, request: RefundRequest, key: str, actor: str, *,
                 raise RefundError(f"{_item_name(line)}: those units are already back in stock.")
             chosen.append((line, quantity, bool(restock_q)))
             # What the units cost: their share of the discount off, their tax on (the engine's rule).
-            line_total += figures.line_refund_cents(line, quantity, already=line.refunded_quantity
-                                                    + pending.get(line_id, (0, 0))[0])
+            already = line.refunded_quantity + pending.get(line_id, (0, 0))[0]
+            line_total += figures.line_refund_cents(line, quantity, already=already)
+            line_tax += figures.line_refund_tax_cents(line, quantity, already=already)
         shipping = 0
         if request.shipping:
             shipping = shipping_refundable_cents(order)
             if shipping <= 0:
                 raise RefundError("The shipping of this order was refunded already (or it shipped free).")
+            line_tax += order.shipping_tax_cents if shipping == order.shipping_total_cents else 0
         amount = request.amount_cents if request.amount_cents is not None else line_total + shipping
+        # The tax inside the refund: exact when it is the items' and shipping's own amount; an amount typed by
+        # hand carries the tax in proportion to the order's (rounded half up), never more than the refund.
+        tax = line_tax if request.amount_cents is None else engine.amount_tax_share(
+            amount, tax_cents=order.tax_cents, total_cents=order.total_cents)
         if not isinstance(amount, int) or amount <= 0:
             raise RefundError("Enter an amount to refund, more than 0, or choose the items to refund.")
         left = refundable_cents(order)
@@ -505,7 +513,7 @@ def begin_refund(order_id: int, request: RefundRequest, key: str, actor: str, *,
                               f"(paid {format_money(order.paid_cents, order.currency)}, already refunded "
                               f"{format_money(order.paid_cents - left, order.currency)}).")
         refund = _record_intent(order, amount=amount, lines=chosen, reason=(request.reason or "").strip(), key=key,
-                                actor=actor, kind=kind, shipping_cents=min(shipping, amount))
+                                actor=actor, kind=kind, shipping_cents=min(shipping, amount), tax_cents=tax)
         if audit:
             audit(order, {"refund_requested_cents": [None, amount]})
     return refund, True

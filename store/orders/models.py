@@ -182,6 +182,7 @@ class Refund(db.Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     amount_cents: Mapped[int] = mapped_column()
     shipping_cents: Mapped[int] = mapped_column(default=0, server_default="0")   # of which shipping
+    tax_cents: Mapped[int] = mapped_column(default=0, server_default="0")        # of which tax (lines, shipping)
     reason: Mapped[str] = mapped_column(String(300), default="")
     provider_refund_id: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
     idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)

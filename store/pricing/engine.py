@@ -274,6 +274,25 @@ def line_refund_cents(line: PricedLine, *, already_refunded_units: int, units: i
     return upto(already_refunded_units + units) - upto(already_refunded_units)
 
 
+def line_refund_tax_cents(line: PricedLine, *, already_refunded_units: int, units: int) -> int:
+    """The part of ``line_refund_cents`` that is tax (the same cumulative rule over the line's tax), for
+    refund records and emails: refunding every unit returns exactly the line's tax."""
+    if units <= 0 or already_refunded_units < 0 or already_refunded_units + units > line.quantity:
+        raise ValueError(f"cannot refund {units} of {line.quantity - max(already_refunded_units, 0)} units left")
+
+    def upto(n: int) -> int:
+        return round_half_up(line.tax_cents * n, line.quantity)
+    return upto(already_refunded_units + units) - upto(already_refunded_units)
+
+
+def amount_tax_share(amount_cents: int, *, tax_cents: int, total_cents: int) -> int:
+    """The tax inside a refund of a plain amount (not by line): the order's tax in proportion, rounded half up,
+    never more than the amount."""
+    if total_cents <= 0 or amount_cents <= 0:
+        return 0
+    return min(round_half_up(amount_cents * tax_cents, total_cents), amount_cents)
+
+
 @dataclass(frozen=True)
 class ChargePart:
     """One amount a payment provider is asked to charge. The parts of an order add up to its total."""

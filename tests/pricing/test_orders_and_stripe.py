@@ -199,15 +199,17 @@ def test_refunding_a_discounted_taxed_line_pays_back_its_share_and_its_tax(app, 
     # One roller of two: half of its 43.20 after discount plus half of its 1.73 tax: 22.465 -> 22.47 (half up).
     first, _ = lifecycle.refund(order.id, RefundRequest(lines={roller.id: 1}), "r1", "owner@example.com",
                                 send_refund)
-    assert first.amount_cents == 2247
+    assert (first.amount_cents, first.tax_cents) == (2247, 87)        # 1.73 / 2 = 0.865 -> 0.87
     second, _ = lifecycle.refund(order.id, RefundRequest(lines={roller.id: 1, oil.id: 1}), "r2",
                                  "owner@example.com", send_refund)
     assert second.amount_cents == (4493 - 2247) + 1357
+    assert second.tax_cents == (173 - 87) + 52
     db.session.expire_all()
     assert db.session.get(Order, order.id).payment_status == "partially_refunded"
     # The shipping and its tax (14.95 + 0.60) make the rest: everything paid is back, to the cent.
     last, _ = lifecycle.refund(order.id, RefundRequest(shipping=True), "r3", "owner@example.com", send_refund)
-    assert (last.amount_cents, last.shipping_cents) == (1555, 1555)
+    assert (last.amount_cents, last.shipping_cents, last.tax_cents) == (1555, 1555, 60)
+    assert first.tax_cents + second.tax_cents + last.tax_cents == order.tax_cents == 285
     db.session.expire_all()
     stored = db.session.get(Order, order.id)
     assert first.amount_cents + second.amount_cents + last.amount_cents == stored.paid_cents == 7405
@@ -216,14 +218,27 @@ def test_refunding_a_discounted_taxed_line_pays_back_its_share_and_its_tax(app, 
         lifecycle.begin_refund(order.id, RefundRequest(shipping=True), "r4", "owner@example.com")
 
 
-def test_cancelling_a_paid_discounted_order_refunds_what_was_paid(app, db, shop):
+def test_cancelling_a_paid_discounted_order_refunds_what_was_paid_and_says_how_much_was_vat(
+        app, db, shop, smtp_server, outbox_worker):
     order = place([(shop.roller, 1)], address=LONDON, discount_code="WELCOME10")
     pay_order(order)
     record = lifecycle.cancel_paid(order.id, "Out of the country", "c1", "owner@example.com", send_refund)
     assert record.amount_cents == order.total_cents == 2400 - 240 + 1195
-    assert record.shipping_cents == 1195
+    assert record.shipping_cents == 1195 and record.tax_cents == order.tax_cents == 360 + 199
+    by_amount, _ = lifecycle.refund(*_paid_london(shop), RefundRequest(amount_cents=1000), "a1", "owner@example.com",
+                                    send_refund)
+    assert by_amount.tax_cents == 167                      # 10.00 x 5.99 / 35.95 = 1.666 -> 1.67
+    outbox_worker.drain()
+    bodies = [smtp_server.text_of(m) for m in smtp_server.messages if "refund" in m["Subject"].lower()]
+    assert any("That includes $1.67 VAT." in body for body in bodies)
     db.session.expire_all()
     assert db.session.get(Order, order.id).payment_status == "refunded"
+
+
+def _paid_london(shop):
+    order = place([(shop.roller, 1)], address=LONDON, email="second@example.com")
+    pay_order(order)
+    return (order.id,)
 
 
 def test_twenty_orders_racing_for_a_one_use_code_give_exactly_one_discounted_order(app):
@@ -300,11 +315,13 @@ def test_a_stored_order_charges_its_total_and_refunds_it_all(rows, discount, rat
     charged += params["shipping_options"][0]["shipping_rate_data"]["fixed_amount"]["amount"]
     assert charged == order.total_cents == priced.total_cents
     assert all(item["price_data"]["unit_amount"] >= 0 for item in params["line_items"])
-    refunded = 0
+    refunded = tax = 0
     for line in lines:
         done = 0
         while done < line.quantity:
             step = rnd.randint(1, line.quantity - done)
             refunded += figures.line_refund_cents(line, step, already=done)
+            tax += figures.line_refund_tax_cents(line, step, already=done)
             done += step
     assert refunded + order.shipping_total_cents == order.total_cents
+    assert tax + order.shipping_tax_cents == order.tax_cents
