@@ -231,6 +231,21 @@ def _rereserve(order: Order, actor: str) -> bool:
     return True
 
 
+def _redeem_again(order: Order, actor: str) -> None:
+    """A closed order paid after all kept its discount (the shopper paid the discounted total): count its code
+    again. When the code has meanwhile been used up or ended, the discount is honoured and the event says so."""
+    code_id = pricing.code_id(order.discount_code)
+    if code_id is None:
+        return
+    try:
+        with db.session.begin_nested():
+            pricing.redeem(code_id, order_id=order.id, email=order.email,
+                           amount_cents=order.discount_cents + order.shipping_discount_cents)
+    except pricing.CodeRejected as exc:
+        note_event(order, actor, f"Discount code {order.discount_code} honoured though it can no longer be "
+                                 f"used ({exc})"[:500])
+
+
 def pay_locked(order: Order, payment: PaymentData, actor: str) -> FulfilResult:
     """The payment rules, inside the caller's transaction, on a locked order. Safe to call any number of times.
 
@@ -257,6 +272,8 @@ def pay_locked(order: Order, payment: PaymentData, actor: str) -> FulfilResult:
     in_stock = (not late) or _rereserve(order, actor)
     if in_stock:
         _consume(order, actor)
+    if late and in_stock and order.discount_code:
+        _redeem_again(order, actor)
     note = (f"Payment received ({payment.provider})" if not late else
             f"Payment received after the order was {was}; " + ("stock reserved again" if in_stock else
                                                                   "stock is gone: refunded automatically"))

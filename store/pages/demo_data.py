@@ -9,10 +9,13 @@ PAGE_TEXTS: dict[str, dict[str, str]] = {
 
 ## What it costs
 
-- A flat rate on every order below the free-shipping threshold shown in your cart.
-- Free shipping once your subtotal reaches that threshold.
+- Standard and express delivery in each region we ship to, priced by the parcel's weight.
+- Free standard shipping once your subtotal after any discount reaches the threshold for your region; your
+  cart shows how far you are from it.
+- In the United Kingdom and the European Union our prices include VAT. In the United States sales tax, where
+  your state charges it, is added at checkout.
 
-The exact amount is always shown in the cart and at checkout before you pay.
+The exact amount is always shown at checkout before you pay.
 
 ## How long it takes
 

@@ -81,6 +81,11 @@ def find_code(typed: str | None, *, email: str | None = None, now: datetime | No
     return code
 
 
+def code_id(text: str | None) -> int | None:
+    code = normalize_code(text)
+    return db.session.scalar(select(DiscountCode.id).where(DiscountCode.code == code)) if code else None
+
+
 def as_discount(code: DiscountCode) -> engine.Discount:
     return engine.Discount(code=code.code, kind=engine.DiscountKind(code.kind), value=code.value,
                            minimum_subtotal_cents=code.minimum_subtotal_cents,

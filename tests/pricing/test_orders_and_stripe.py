@@ -190,6 +190,29 @@ def test_an_order_closed_unpaid_gives_its_code_back_and_a_resumed_order_redeems_
     assert other.discount_cents == 480
 
 
+def test_an_expired_order_paid_late_counts_its_code_again_or_says_it_was_honoured(app, db, shop):
+    with app.app_context():
+        _db.session.add(DiscountCode(code="ONCE", kind="percent", value=20, usage_limit=1))
+        _db.session.commit()
+    late = place([(shop.roller, 1)], discount_code="ONCE", email="late@example.com")
+    assert lifecycle.expire(late.id)
+    assert pay_order(db.session.get(Order, late.id)).outcome == "paid"
+    db.session.expire_all()
+    assert db.session.scalars(select(DiscountCode).where(DiscountCode.code == "ONCE")).one().times_used == 1
+    assert db.session.scalars(select(DiscountRedemption)).one().order_id == late.id
+    # Expired again and the code taken by someone else meanwhile: the late payer keeps the discount paid for.
+    later = place([(shop.roller, 1)], discount_code="WELCOME10", email="later@example.com")
+    assert lifecycle.expire(later.id)
+    place([(shop.roller, 1)], discount_code="WELCOME10", email="later@example.com")
+    with app.app_context():
+        _db.session.scalars(select(DiscountCode).where(DiscountCode.code == "WELCOME10")).one().active = False
+        _db.session.commit()
+    assert pay_order(db.session.get(Order, later.id)).outcome == "paid"
+    db.session.expire_all()
+    notes = [e.note for e in db.session.get(Order, later.id).events]
+    assert any(n.startswith("Discount code WELCOME10 honoured though it can no longer be used") for n in notes)
+
+
 def test_refunding_a_discounted_taxed_line_pays_back_its_share_and_its_tax(app, db, shop):
     order = place([(shop.roller, 2), (shop.oil_small, 1)], address=NEW_YORK, shipping_method="express",
                   discount_code="WELCOME10")
