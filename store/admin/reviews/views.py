@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from store.admin import bp
@@ -18,8 +19,8 @@ class ModerationForm(StoreForm):
 
 
 class RejectForm(ModerationForm):
-    reason = SelectField("Why is it taken down?", choices=[("", "Choose a reason")] + list(
-        reviews.REJECT_REASONS.items()), validators=[DataRequired()])
+    reason = SelectField("Why is it taken down?", choices=[SelectChoice("", "Choose a reason")] + [
+        SelectChoice(key, label) for key, label in reviews.REJECT_REASONS.items()], validators=[DataRequired()])
 
 
 class ReplyForm(StoreForm):
