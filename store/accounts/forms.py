@@ -1,12 +1,9 @@
 """Account forms (Flask-WTF: every form carries a CSRF token). Rules beyond presence live in services."""
 from __future__ import annotations
 
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
-
-from store.countries import DEFAULT_COUNTRY, region_problem
+from store.countries import DEFAULT_COUNTRY
 from store.forms import StoreForm
-from store.pricing.services import shipping_countries
+from store.pricing.forms import ShippingAddressForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
@@ -60,7 +57,7 @@ class ProfileForm(StoreForm):
                        render_kw={"autocomplete": "name"})
 
 
-class AddressForm(StoreForm):
+class AddressForm(ShippingAddressForm):
     full_name = StringField("Full name", validators=[DataRequired("Please enter the recipient's name."),
                                                      Length(max=120)], render_kw={"autocomplete": "name"})
     line1 = StringField("Address line 1", validators=[DataRequired("Please enter the street address."),
@@ -79,15 +76,6 @@ class AddressForm(StoreForm):
     phone = TelField("Phone (optional, for the courier)", validators=[Optional(), Length(max=40)],
                      render_kw={"autocomplete": "tel"})
     is_default = BooleanField("Use as my default address")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.country.choices = [SelectChoice(code, name) for code, name in shipping_countries()]
-
-    def validate_region(self, field):
-        problem = region_problem(self.country.data, field.data)
-        if problem:
-            raise ValidationError(problem)
 
 
 class TwoFactorCodeForm(StoreForm):

@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from store.countries import DEFAULT_COUNTRY, region_problem
-from store.forms import StoreForm
-from store.pricing.services import shipping_countries
+from store.countries import DEFAULT_COUNTRY
+from store.pricing.forms import ShippingAddressForm
 
 ACKNOWLEDGMENT = "I have read the safety information for these products"
 
 
-class CheckoutForm(StoreForm):
+class CheckoutForm(ShippingAddressForm):
     email = EmailField("Email for your receipt", validators=[
         DataRequired("Enter your email address so we can send your receipt."),
         Email("Enter an email address like name@example.com."), Length(max=254)])
@@ -34,14 +32,4 @@ class CheckoutForm(StoreForm):
         DataRequired("Please confirm that you have read the safety information for these products.")])
     disclaimer_id = HiddenField()
     disclaimer_version = HiddenField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The countries of the shipping zones, the same list saved addresses offer.
-        self.country.choices = [SelectChoice(code, name) for code, name in shipping_countries()]
-
-    def validate_region(self, field):
-        problem = region_problem(self.country.data, field.data)
-        if problem:
-            raise ValidationError(problem)
 

@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.extensions import db
+from store.pricing.engine import ShippingFigures
 from store.util import utcnow
 
 
@@ -15,7 +16,7 @@ def new_view_key() -> str:
     return secrets.token_hex(16)
 
 
-class Order(db.Model):
+class Order(ShippingFigures, db.Model):
     __tablename__ = "orders"
     __table_args__ = (
         CheckConstraint("total_cents >= 0", name="total_nonnegative"),
@@ -95,15 +96,6 @@ class Order(db.Model):
         back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id")
     refunds: Mapped[list["Refund"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="Refund.id")
-
-    @property
-    def shipping_charged_cents(self) -> int:
-        return self.shipping_cents - self.shipping_discount_cents
-
-    @property
-    def shipping_total_cents(self) -> int:
-        """Shipping as paid: the charge, plus its tax when tax is added on top."""
-        return self.shipping_charged_cents + (0 if self.tax_inclusive else self.shipping_tax_cents)
 
     @property
     def tax_added_cents(self) -> int:

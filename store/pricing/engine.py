@@ -102,8 +102,22 @@ class PricedLine:
         return self.subtotal_cents - self.discount_cents
 
 
+class ShippingFigures:
+    """Shipping as charged and as paid, from the fields a priced order and a stored order share
+    (``shipping_cents``, ``shipping_discount_cents``, ``shipping_tax_cents``, ``tax_inclusive``)."""
+
+    @property
+    def shipping_charged_cents(self) -> int:
+        return self.shipping_cents - self.shipping_discount_cents
+
+    @property
+    def shipping_total_cents(self) -> int:
+        """Shipping as paid: the charge, plus its tax when tax is added on top."""
+        return self.shipping_charged_cents + (0 if self.tax_inclusive else self.shipping_tax_cents)
+
+
 @dataclass(frozen=True)
-class PricedOrder:
+class PricedOrder(ShippingFigures):
     currency: str
     lines: tuple[PricedLine, ...]
     subtotal_cents: int
@@ -121,15 +135,6 @@ class PricedOrder:
     free_shipping_threshold_cents: int | None = None
     weight_grams: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def shipping_charged_cents(self) -> int:
-        return self.shipping_cents - self.shipping_discount_cents
-
-    @property
-    def shipping_total_cents(self) -> int:
-        """Shipping as paid: the charge, plus its tax when tax is added on top."""
-        return self.shipping_charged_cents + (0 if self.tax_inclusive else self.shipping_tax_cents)
 
     @property
     def discounted_subtotal_cents(self) -> int:
@@ -261,28 +266,24 @@ def price(lines: Sequence[LineInput], *, currency: str, discount: Discount | Non
         weight_grams=weight)
 
 
+def _units_share(amount: int, quantity: int, already: int, units: int) -> int:
+    """Cumulative: the first n of ``quantity`` units are worth round_half_up(amount * n / quantity), so any
+    sequence of steps adds up to exactly ``amount`` once every unit is counted."""
+    if units <= 0 or already < 0 or already + units > quantity:
+        raise ValueError(f"cannot refund {units} of {quantity - max(already, 0)} units left")
+    return round_half_up(amount * (already + units), quantity) - round_half_up(amount * already, quantity)
+
+
 def line_refund_cents(line: PricedLine, *, already_refunded_units: int, units: int) -> int:
-    """What returning ``units`` more units of ``line`` pays back (its discount share and tax included).
-
-    Cumulative: the first n units refunded are worth round_half_up(total * n / quantity), so any sequence of
-    partial refunds of a line adds up to exactly its total once every unit is back."""
-    if units <= 0 or already_refunded_units < 0 or already_refunded_units + units > line.quantity:
-        raise ValueError(f"cannot refund {units} of {line.quantity - max(already_refunded_units, 0)} units left")
-
-    def upto(n: int) -> int:
-        return round_half_up(line.total_cents * n, line.quantity)
-    return upto(already_refunded_units + units) - upto(already_refunded_units)
+    """What returning ``units`` more units of ``line`` pays back (its discount share and tax included), by the
+    cumulative rule: refunding every unit in any number of steps returns exactly the line's total."""
+    return _units_share(line.total_cents, line.quantity, already_refunded_units, units)
 
 
 def line_refund_tax_cents(line: PricedLine, *, already_refunded_units: int, units: int) -> int:
     """The part of ``line_refund_cents`` that is tax (the same cumulative rule over the line's tax), for
     refund records and emails: refunding every unit returns exactly the line's tax."""
-    if units <= 0 or already_refunded_units < 0 or already_refunded_units + units > line.quantity:
-        raise ValueError(f"cannot refund {units} of {line.quantity - max(already_refunded_units, 0)} units left")
-
-    def upto(n: int) -> int:
-        return round_half_up(line.tax_cents * n, line.quantity)
-    return upto(already_refunded_units + units) - upto(already_refunded_units)
+    return _units_share(line.tax_cents, line.quantity, already_refunded_units, units)
 
 
 def amount_tax_share(amount_cents: int, *, tax_cents: int, total_cents: int) -> int:
