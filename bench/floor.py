@@ -53,8 +53,8 @@ TEMPLATE = """<!doctype html>
 </html>
 """
 app.jinja_loader = DictLoader({"page.html": TEMPLATE})  # compiled once, like the store's templates
-CARD_BYTES = 420  # about what one card above renders to
-LAYOUT_BYTES = 1100
+CARD_BYTES = 519  # about what one card above renders to
+LAYOUT_BYTES = 920
 
 
 @app.get("/page/<int:size>")

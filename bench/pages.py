@@ -6,7 +6,8 @@ from bench/search_scale.py), then serves it with gunicorn (WORKERS sync workers,
 settings, rate limits off) with PAGE_CACHE on and off, and loads home, product list, product detail, guide,
 search and cart pages with CONNECTIONS concurrent connections (bench/loadgen.py) as anonymous first-time visitors
 (no cookie). The floor is bench/floor.py on the same gunicorn settings, rendering a page of the same size from
-memory; each line prints req/s, p50, p99 and store req/s / floor req/s.
+memory, measured right before each store line (the machine is shared); each line prints the floor's req/s, the
+store's req/s, p50 and p99 (ms), and store req/s / floor req/s.
 
 Cache store: SQLite runs use the file fallback (PAGE_CACHE_URL=sqlite:///...), PostgreSQL runs use Redis
 (BENCH_REDIS_URL, default redis://127.0.0.1:6379/13, under a key prefix of this run, deleted at the end).
@@ -169,6 +170,7 @@ def main() -> None:
                 tmp = tempfile.mkdtemp(prefix="kneadwell-pages-")
                 try:
                     results: dict = {}
+                    floors: dict = {}
                     sizes: dict = {}
                     for mode in modes:
                         server = Server("wsgi:app", store_env(url, mode, engine_name, tmp, prefix, redis_url),
@@ -180,25 +182,25 @@ def main() -> None:
                                 if bad:
                                     raise SystemExit(f"{page}: {bad[:3]}")
                                 sizes[page] = sum(len(b) for _, b in bodies) // len(bodies)
+                                # the floor right before the store, at the same page size: the machine is shared
+                                floors[(mode, page)] = measure(floor, [f"/page/{sizes[page]}"], args)
                                 results[(mode, page)] = measure(server, paths[page], args)
                         finally:
                             server.stop()
-                    floor_results = {page: measure(floor, [f"/page/{sizes[page]}"], args) for page in pages}
                 finally:
                     if drop is not None:
                         drop()
                 print(f"\n{engine_name} · {n:,} bench products + the demo store (seeded in {seeded:.1f} s)")
-                header = f"  {'page':<8}{'bytes':>7}  {'floor r/s':>9}"
+                header = f"  {'page':<8}{'bytes':>7}"
                 for mode in modes:
-                    header += f"  | cache {mode:<3} {'r/s':>6} {'p50':>6} {'p99':>6} {'ratio':>5} {'err':>3}"
+                    header += f"  | cache {mode:<3} {'floor':>6} {'r/s':>6} {'p50':>6} {'p99':>6} {'ratio':>5} {'err':>3}"
                 print(header)
                 for page in pages:
-                    f = floor_results[page]
-                    line = f"  {page:<8}{sizes[page]:>7}  {f.rps:>9.0f}"
+                    line = f"  {page:<8}{sizes[page]:>7}"
                     for mode in modes:
-                        r = results[(mode, page)]
+                        r, f = results[(mode, page)], floors[(mode, page)]
                         rps[(engine_name, mode, page, n)] = r.rps
-                        line += (f"  |           {r.rps:>6.0f} {r.pct(0.5):>6.1f} {r.pct(0.99):>6.1f} "
+                        line += (f"  |           {f.rps:>6.0f} {r.rps:>6.0f} {r.pct(0.5):>6.1f} {r.pct(0.99):>6.1f} "
                                  f"{r.rps / f.rps:>5.2f} {r.errors:>3}")
                     print(line, flush=True)
     finally:
