@@ -245,11 +245,18 @@ def counts(filters: Filters, all_categories: list[Category], *, scope: Select | 
                    toggled("price", None if chosen_price == p.key else p.key), price=p)
         for p in PRICE_RANGES if by_price.get(p.key, 0) or chosen_price == p.key]
     free_from_values = []
+    # The combinations the other facets leave, once (not once per allergen), and per allergen how many of
+    # their products carry it: one pass over each list whatever the number of allergens.
+    others = {key: n for key, n in plain_rows if keep((*key, n), "free_from")}
+    others_total = sum(others.values())
+    carrying_in_others: dict = {}
+    for (key, allergen_id), n in carried.items():
+        if key in others:
+            carrying_in_others[allergen_id] = carrying_in_others.get(allergen_id, 0) + n
     for allergen in allergens or []:
-        others = [row for row in plain_rows if keep((*row[0], row[1]), "free_from")]
-        free = sum(n - carried.get((key, allergen.id), 0) for key, n in others)
+        free = others_total - carrying_in_others.get(allergen.id, 0)
         selected = chosen_allergen == allergen.id
-        if selected or free < sum(n for _, n in others):  # offered only when it leaves something out
+        if selected or free < others_total:  # offered only when it leaves something out
             free_from_values.append(FacetValue(allergen.code, allergen.name, free, selected,
                                                toggled("free_from", None if selected else allergen.code)))
     facets.groups["free_from"] = free_from_values
