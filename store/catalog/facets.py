@@ -26,7 +26,8 @@ class ProductFacet(db.Model):
     reads one narrow index instead of every variant."""
     __tablename__ = "product_facets"
     __table_args__ = (Index("ix_product_facets_counts", "status", "category_id", "kind", "min_price_cents",
-                            "in_stock"),)
+                            "in_stock"),
+                      Index("ix_product_facets_price", "status", "min_price_cents", "product_id"))  # price sorts
 
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
     status: Mapped[str] = mapped_column(String(20))
