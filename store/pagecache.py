@@ -173,13 +173,20 @@ class RedisStore:
 
     def fetch(self, key: str) -> tuple[int, bytes | None]:
         generation, raw = self.client.mget(self.generation_key, self.prefix + key)
+        if generation is None:  # a new Redis, or the key evicted: start above any generation used before
+            self._restart()
+            generation, raw = self.client.mget(self.generation_key, self.prefix + key)
         return int(generation or 0), raw
+
+    def _restart(self) -> None:
+        self.client.set(self.generation_key, time.time_ns() // 1000, nx=True)
 
     def put(self, key: str, raw: bytes, ttl: int) -> None:
         self.client.set(self.prefix + key, raw, ex=ttl)
 
     def bump(self) -> None:
-        self.client.incr(self.generation_key)
+        if self.client.incr(self.generation_key) < 10 ** 15:  # the key was gone: INCR started again at 1
+            self.client.set(self.generation_key, time.time_ns() // 1000)
 
     def generation(self) -> int:
         return int(self.client.get(self.generation_key) or 0)

@@ -309,3 +309,23 @@ def test_page_cache_off(client, app_ctx):
     _db.session.commit()
     assert HEADER not in client.get("/").headers
     assert "page_cache" not in client.application.extensions
+
+
+def test_page_cache_clear_makes_every_page_stale(cached_app, shop):
+    warm(cached_app, "/")
+    result = cached_app.test_cli_runner().invoke(args=["page-cache-clear"])
+    assert result.exit_code == 0 and "stale" in result.output
+    assert cached_app.test_client().get("/").headers[HEADER] == "miss"
+
+
+def test_redis_generation_never_goes_back(cached_app, shop):
+    """Redis lost the generation key (eviction, a flush of that key): pages stored before are not served."""
+    store = cached_app.extensions["page_cache"]
+    if not hasattr(store, "client"):
+        pytest.skip("Redis only")
+    warm(cached_app, "/")
+    store.client.delete(store.generation_key)
+    assert cached_app.test_client().get("/").headers[HEADER] == "miss"
+    store.client.delete(store.generation_key)
+    store.bump()
+    assert store.fetch("x")[0] > 10 ** 15
