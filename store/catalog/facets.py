@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from store.catalog.models import (AllergenSource, Category, Product, ProductIngredient, ProductKind, ProductStatus,
                                   Variant)
+from store import pagecache
 from store.extensions import db
 
 
@@ -191,8 +192,16 @@ def counts(filters: Filters, all_categories: list[Category], *, scope: Select | 
     grouped = [select(t.c.category_id, t.c.kind, t.c.bucket, t.c.stock, t.c.allergen_id, func.count())
                .group_by(t.c.category_id, t.c.kind, t.c.bucket, t.c.stock, t.c.allergen_id)
                for t in (plain, carrying)]
+    query = union_all(*grouped)
+
+    def grouped_rows() -> list[list]:
+        return [list(row) for row in db.session.execute(query)]
+
+    # The whole catalog's rows are the same for every list page (its filters apply below, in Python): kept
+    # under the page cache's generation, so only a change to the catalog reads every product's row again.
+    found = pagecache.memo("catalog.facets.all", grouped_rows) if scope is None else grouped_rows()
     plain_rows, carried = [], {}
-    for cat, kind, bucket_key, stock, allergen_id, n in db.session.execute(union_all(*grouped)):
+    for cat, kind, bucket_key, stock, allergen_id, n in found:
         key = (cat, kind, bucket_key, bool(stock))
         if allergen_id is None:
             plain_rows.append((key, n))
