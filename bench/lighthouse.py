@@ -104,6 +104,8 @@ def main() -> None:
             print(f"  {name:<9}{statistics.median(scores):>6.2f}  " + "  ".join(cells), flush=True)
     finally:
         server.stop()
+        if not args.json:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import logging
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -190,6 +191,9 @@ def main() -> None:
                 finally:
                     if drop is not None:
                         drop()
+                    else:  # the SQLite database's own temporary folder
+                        shutil.rmtree(Path(url.removeprefix("sqlite:///")).parent, ignore_errors=True)
+                    shutil.rmtree(tmp, ignore_errors=True)
                 print(f"\n{engine_name} · {n:,} bench products + the demo store (seeded in {seeded:.1f} s)")
                 header = f"  {'page':<8}{'bytes':>7}"
                 for mode in modes:
