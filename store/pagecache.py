@@ -21,7 +21,8 @@ rendered from data older than the last commit that made it N.
 
 Storage (``PAGE_CACHE_URL``): ``redis://...`` (REDIS_URL by default when set), otherwise a SQLite file next to the
 store's (``sqlite:///instance/page_cache.db``: every process of the host shares it, like the embedded job queue);
-``memory://`` keeps it in this process only (tests). ``PAGE_CACHE=off`` turns it all off. Entries expire after
+``memory://`` keeps it in this process only (tests). ``PAGE_CACHE=off`` turns it all off (and debug mode, so
+edited templates show at once). Entries expire after
 ``PAGE_CACHE_TTL`` seconds. If the storage fails, pages are rendered as if the cache were off.
 
 ETag / 304: every cacheable response carries a weak ETag (the generation and the page's hash, plus a hash of the
@@ -227,7 +228,7 @@ def deploy_version(app: Flask) -> str:
 
 
 def init_app(app: Flask) -> None:
-    if not enabled(app.config):
+    if not enabled(app.config) or app.debug:  # `flask run --debug`: edited templates show at once
         return
     store = make_store(store_url(app.config), app.config.get("PAGE_CACHE_PREFIX") or "kneadwell:page:",
                        float(app.config.get("REDIS_TIMEOUT", 0.5)))
