@@ -11,7 +11,7 @@ export FLASK_APP := wsgi.py
 # PostgreSQL server used by the second test pass (a throwaway database is created and dropped on it).
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run worker test test-sqlite test-postgres install install-test bench migrate seed clean
+.PHONY: run worker test test-sqlite test-postgres install install-test bench bench-lighthouse migrate seed clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,8 +61,14 @@ test-sqlite: install-test
 test-postgres: install-test
 	STORE_TEST_DB=postgres TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest -q $(ARGS)
 
+# In-process page timings, then the HTTP benchmark against the floor (gunicorn; SQLite and PostgreSQL, 1k and 100k
+# products, PAGE_CACHE on and off). `make bench-lighthouse` needs Lighthouse installed apart (see bench/lighthouse.py).
 bench: install-test
 	$(PY) bench/run.py
+	$(PY) bench/pages.py $(BENCH_ARGS)
+
+bench-lighthouse: install-test
+	$(PY) bench/lighthouse.py
 
 clean:
 	rm -rf $(VENV) node_modules instance/store.db

@@ -137,6 +137,14 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
 
+    # Anonymous page cache (store/pagecache.py): "off" turns it off. PAGE_CACHE_URL: redis://... (REDIS_URL when
+    # unset and REDIS_URL is set), sqlite:///path (default: instance/page_cache.db, shared by the host's processes)
+    # or memory:// (this process only: tests). Entries also expire after PAGE_CACHE_TTL seconds.
+    PAGE_CACHE = os.environ.get("PAGE_CACHE", "on")
+    PAGE_CACHE_URL = os.environ.get("PAGE_CACHE_URL", "")
+    PAGE_CACHE_TTL = _int("PAGE_CACHE_TTL", 600)
+    PAGE_CACHE_PREFIX = os.environ.get("PAGE_CACHE_PREFIX", "kneadwell:page:")
+
     # Uploads (admin product pictures live in the database as media blobs: see store/media/)
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)
 
@@ -169,6 +177,7 @@ class TestingConfig(Config):
     # Never DATABASE_URL: the tests empty every table, so they must not be pointed at a real store by accident.
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     WTF_CSRF_ENABLED = False  # view tests post directly; CSRF has its own tests with it enabled
+    PAGE_CACHE = "off"  # the page cache's own tests turn it on (tests/perf)
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_RECORD_QUERIES = True

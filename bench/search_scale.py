@@ -45,8 +45,9 @@ def _vocabulary(rng: random.Random, n: int) -> list[str]:
     return sorted(words)
 
 
-def seed(app, n: int, rng: random.Random) -> dict:
-    """Bulk-insert n active products (2 variants, a picture, a search document each). Returns query material."""
+def seed(app, n: int, rng: random.Random, first_id: int = 1) -> dict:
+    """Bulk-insert n active products (2 variants, a picture, a search document each), with ids from first_id
+    (bench/pages.py adds them after the demo store's own). Returns query material."""
     from sqlalchemy import insert
 
     from store.catalog.models import Category, Product, ProductImage, Variant
@@ -68,13 +69,14 @@ def seed(app, n: int, rng: random.Random) -> dict:
         cat_names = {c.id: c.name for c in categories}
         products, variants, images, documents, words = [], [], [], [], set()
         for i in range(n):
+            pid = first_id + i
             brand = brands[i % len(brands)]
             name = " ".join([brand.title()] + [w.title() for w in rng.sample(PRODUCT_WORDS, rng.randint(2, 3))])
             description = " ".join(rng.choices(vocab, weights=weights, k=30))
             kind = rng.choice(["tool", "oil", "accessory"])
             category_id = categories[i % len(categories)].id
             summary = f"{name}: a bench product."
-            products.append(dict(id=i + 1, slug=f"bench-{i}", name=name, kind=kind, status="active", summary=summary,
+            products.append(dict(id=pid, slug=f"bench-{i}", name=name, kind=kind, status="active", summary=summary,
                                  featured=i % 20 == 0, description_md=description,
                                  description_html="<p>Bench product.</p>",
                                  warnings="Stop if pain increases.\nAvoid broken skin.", category_id=category_id,
@@ -83,14 +85,14 @@ def seed(app, n: int, rng: random.Random) -> dict:
             for j, label in enumerate(("Small", "Large")):
                 sku = f"B{i}-{j}"
                 labels.append(f"{label} {sku}")
-                variants.append(dict(product_id=i + 1, sku=sku, option_label=label,
+                variants.append(dict(product_id=pid, sku=sku, option_label=label,
                                      price_cents=rng.randint(500, 12000), on_hand=rng.choice([0, 0, 3, 8, 20]),
                                      reserved=0, position=j, is_active=True, low_stock_threshold=3,
                                      weight_grams=200))
-            images.append(dict(product_id=i + 1, path="img/products/placeholder.svg", alt_text=f"Picture of {name}",
+            images.append(dict(product_id=pid, path="img/products/placeholder.svg", alt_text=f"Picture of {name}",
                                position=0))
             # The same columns catalog.services.reindex_product gives search (title / keywords / body).
-            doc = dict(doc_type="product", doc_id=i + 1, title=fold(name),
+            doc = dict(doc_type="product", doc_id=pid, title=fold(name),
                        keywords=fold(" ".join([summary, kind, cat_names[category_id]] + labels)),
                        body=fold(description))
             documents.append(doc)

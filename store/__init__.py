@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.wsgi import get_host
 
 from config import Config, DevelopmentConfig
-from store import cli, errors, health, logs, models, templating  # noqa: F401  (models: every model on the metadata)
+from store import cli, errors, health, logs, models, pagecache, templating  # noqa: F401  (models: every model on the metadata)
 from store.accounts import bp as accounts_bp
 from store.accounts import loader  # noqa: F401  (registers the user loader)
 from store.alerts import bp as alerts_bp
@@ -60,6 +60,7 @@ def create_app(config_class: type[Config] = DevelopmentConfig, **overrides) -> F
     register_template_helpers(app)
     register_area_hooks(app)
     register_security_headers(app)
+    register_page_cache(app)
     register_commands(app)
     register_jobs(app)
     return app
@@ -243,6 +244,12 @@ def register_security_headers(app: Flask) -> None:
             "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self' https://checkout.stripe.com",
         )
         return response
+
+
+def register_page_cache(app: Flask) -> None:
+    """Whole pages for anonymous visitors, in shared storage, invalidated by a generation (store/pagecache.py).
+    Registered after the security headers, so its after_request runs before theirs."""
+    pagecache.init_app(app)
 
 
 def register_jobs(app: Flask) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from store.catalog.models import Product
@@ -39,6 +40,20 @@ def search_reindex() -> None:
     click.echo(f"Search index: {products} products and {guides} guides re-indexed (drafts and archived removed).")
 
 
+@click.command("page-cache-clear")
+@with_appcontext
+def page_cache_clear() -> None:
+    """Make every cached page stale (a new generation): after changing the database by hand, outside the app."""
+    from flask import current_app
+
+    from store import pagecache
+    if "page_cache" not in current_app.extensions:
+        click.echo("The page cache is off (PAGE_CACHE=off): nothing to clear.")
+        return
+    pagecache.bump(current_app)
+    click.echo("Page cache: every cached page is stale now.")
+
+
 def register(app: Flask) -> None:
     from store.jobs.cli import worker
     from store.safety.cli import check_claims
@@ -47,3 +62,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(search_reindex)
     app.cli.add_command(check_claims)
     app.cli.add_command(worker)
+    app.cli.add_command(page_cache_clear)

@@ -2,7 +2,9 @@
 template globals from its ``register(app)`` (see create_app)."""
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request, url_for
@@ -62,7 +64,46 @@ def email_url(endpoint: str, **values) -> str:
         return ""
 
 
+FINGERPRINTED = (".css", ".js")  # pictures keep plain URLs (they appear in feeds, JSON-LD and social cards)
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def static_fingerprint(app: Flask, filename: str) -> str | None:
+    """A short hash of a static stylesheet or script (read once per process): its URLs carry it as ``?v=``."""
+    if not filename.endswith(FINGERPRINTED):
+        return None
+    known = app.extensions.setdefault("static_fingerprints", {})
+    if filename not in known:
+        path = Path(app.static_folder or "", filename)
+        try:
+            known[filename] = hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else None
+        except OSError:
+            known[filename] = None
+    return known[filename]
+
+
+def register_static_fingerprints(app: Flask) -> None:
+    """``url_for('static', filename='css/store.css')`` is ``/static/css/store.css?v=<hash>``, and a response for
+    the current hash may be kept a year (``immutable``): a changed file has a new URL. Other requests for static
+    files keep Flask's default caching."""
+    @app.url_defaults
+    def _fingerprint(endpoint, values):
+        if endpoint == "static" and "v" not in values and isinstance(values.get("filename"), str):
+            version = static_fingerprint(app, values["filename"])
+            if version:
+                values["v"] = version
+
+    @app.after_request
+    def _immutable(response):
+        if (request.endpoint == "static" and response.status_code in (200, 304) and request.args.get("v")
+                and request.args["v"] == static_fingerprint(app, (request.view_args or {}).get("filename", ""))):
+            response.headers["Cache-Control"] = IMMUTABLE
+        return response
+
+
 def register(app: Flask) -> None:
+    register_static_fingerprints(app)
+
     @app.template_filter("money")
     def money_filter(cents, currency: str | None = None):
         return format_money(cents, currency or current_app.config["STORE_CURRENCY"])

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from store.catalog.models import (AllergenSource, Category, Product, ProductIngredient, ProductKind, ProductStatus,
                                   Variant)
+from store import pagecache
 from store.extensions import db
 
 
@@ -26,7 +27,8 @@ class ProductFacet(db.Model):
     reads one narrow index instead of every variant."""
     __tablename__ = "product_facets"
     __table_args__ = (Index("ix_product_facets_counts", "status", "category_id", "kind", "min_price_cents",
-                            "in_stock"),)
+                            "in_stock"),
+                      Index("ix_product_facets_price", "status", "min_price_cents", "product_id"))  # price sorts
 
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
     status: Mapped[str] = mapped_column(String(20))
@@ -190,8 +192,16 @@ def counts(filters: Filters, all_categories: list[Category], *, scope: Select | 
     grouped = [select(t.c.category_id, t.c.kind, t.c.bucket, t.c.stock, t.c.allergen_id, func.count())
                .group_by(t.c.category_id, t.c.kind, t.c.bucket, t.c.stock, t.c.allergen_id)
                for t in (plain, carrying)]
+    query = union_all(*grouped)
+
+    def grouped_rows() -> list[list]:
+        return [list(row) for row in db.session.execute(query)]
+
+    # The whole catalog's rows are the same for every list page (its filters apply below, in Python): kept
+    # under the page cache's generation, so only a change to the catalog reads every product's row again.
+    found = pagecache.memo("catalog.facets.all", grouped_rows) if scope is None else grouped_rows()
     plain_rows, carried = [], {}
-    for cat, kind, bucket_key, stock, allergen_id, n in db.session.execute(union_all(*grouped)):
+    for cat, kind, bucket_key, stock, allergen_id, n in found:
         key = (cat, kind, bucket_key, bool(stock))
         if allergen_id is None:
             plain_rows.append((key, n))
@@ -245,11 +255,18 @@ def counts(filters: Filters, all_categories: list[Category], *, scope: Select | 
                    toggled("price", None if chosen_price == p.key else p.key), price=p)
         for p in PRICE_RANGES if by_price.get(p.key, 0) or chosen_price == p.key]
     free_from_values = []
+    # The combinations the other facets leave, once (not once per allergen), and per allergen how many of
+    # their products carry it: one pass over each list whatever the number of allergens.
+    others = {key: n for key, n in plain_rows if keep((*key, n), "free_from")}
+    others_total = sum(others.values())
+    carrying_in_others: dict = {}
+    for (key, allergen_id), n in carried.items():
+        if key in others:
+            carrying_in_others[allergen_id] = carrying_in_others.get(allergen_id, 0) + n
     for allergen in allergens or []:
-        others = [row for row in plain_rows if keep((*row[0], row[1]), "free_from")]
-        free = sum(n - carried.get((key, allergen.id), 0) for key, n in others)
+        free = others_total - carrying_in_others.get(allergen.id, 0)
         selected = chosen_allergen == allergen.id
-        if selected or free < sum(n for _, n in others):  # offered only when it leaves something out
+        if selected or free < others_total:  # offered only when it leaves something out
             free_from_values.append(FacetValue(allergen.code, allergen.name, free, selected,
                                                toggled("free_from", None if selected else allergen.code)))
     facets.groups["free_from"] = free_from_values

@@ -163,6 +163,16 @@ class Product(db.Model):
         return f"<Product {self.slug} {self.status}>"
 
 
+# The shop front's orderings, read in index order (a page reads its 12 rows, not the whole catalog): the default
+# "featured" order (the list and the home page's featured products), the same within a category (related
+# products), by name and newest first.
+Index("ix_products_featured_order", Product.status, Product.featured.desc(), Product.name, Product.id)
+Index("ix_products_category_order", Product.category_id, Product.status, Product.featured.desc(), Product.name,
+      Product.id)
+Index("ix_products_name_order", Product.status, Product.name, Product.id)
+Index("ix_products_newest", Product.status, Product.created_at, Product.id)
+
+
 class Variant(db.Model):
     __tablename__ = "variants"
     __table_args__ = (

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from store import search as search_index
 from decimal import Decimal, InvalidOperation
@@ -221,11 +221,6 @@ SORTS = {
 DEFAULT_SORT = "featured"
 
 
-def _min_price():
-    return (select(facets.ProductFacet.min_price_cents).where(facets.ProductFacet.product_id == Product.id)
-            .correlate(Product).scalar_subquery())
-
-
 def _with_card_data(stmt: Select) -> Select:
     """Eager-load what a product card shows (variants, first image, category) in a fixed number of queries."""
     return stmt.options(
@@ -266,13 +261,20 @@ def parse_listing_args(args, all_categories: list[Category]) -> ListingQuery:
 
 def listing_statement(q: ListingQuery) -> Select:
     stmt = facets.apply(select(Product).where(Product.status == ProductStatus.ACTIVE), q.filters())
-    order = {
-        "featured": (Product.featured.desc(), Product.name, Product.id),
-        "newest": (Product.created_at.desc(), Product.id.desc()),
-        "price_asc": (_min_price().asc(), Product.name, Product.id),
-        "price_desc": (_min_price().desc(), Product.name, Product.id),
-        "name": (Product.name, Product.id),
-    }[q.sort]
+    if q.sort in ("price_asc", "price_desc"):
+        # By the product's facet row (one per product, kept by the database), read in the order of its
+        # (status, min_price_cents) index: a page reads its rows, not every product's cheapest variant.
+        # (an alias: the filters' own subquery on the facet rows must not correlate with this join)
+        row = aliased(facets.ProductFacet)
+        price = row.min_price_cents
+        stmt = stmt.join(row, row.product_id == Product.id).where(row.status == ProductStatus.ACTIVE.value)
+        order = (price.asc() if q.sort == "price_asc" else price.desc(), Product.name, Product.id)
+    else:
+        order = {
+            "featured": (Product.featured.desc(), Product.name, Product.id),
+            "newest": (Product.created_at.desc(), Product.id.desc()),
+            "name": (Product.name, Product.id),
+        }[q.sort]
     return _with_card_data(stmt.order_by(*order))
 
 

@@ -9,6 +9,7 @@ from store.extensions import limiter
 from store.money import cents_to_decimal_string
 from store.seo import breadcrumb_jsonld, register_sitemap
 from store import util
+from store.pagecache import cacheable
 from store.media.views import image_src
 from store.templating import absolute_path, absolute_url_for
 
@@ -49,12 +50,14 @@ def _extensions_context(product, variants, selected, structured_data: dict) -> d
 
 
 @bp.get("/")
+@cacheable
 def home():
     return render_template("catalog/home.html", featured=services.featured_products(),
                            categories=services.categories())
 
 
 @bp.get("/products")
+@cacheable
 def product_list():
     all_categories = services.categories()
     query = services.parse_listing_args(request.args, all_categories)
@@ -79,6 +82,7 @@ def product_list():
 
 
 @bp.get("/products/<slug>")
+@cacheable
 def product_detail(slug: str):
     product = services.get_active_product(slug)
     if product is None:
@@ -130,6 +134,7 @@ SUGGESTIONS = 6
 
 
 @bp.get("/search")
+@cacheable
 def search():
     """Product cards (with facets) and, apart from them, guides: each area loads its own hits."""
     q = search_index.normalise_query(request.args.get("q", ""))

@@ -9,6 +9,7 @@ from store.guides import bp, services
 from store.markup import plain_text
 from store.seo import breadcrumb_jsonld, faq_jsonld, register_sitemap
 from store import util
+from store.pagecache import cacheable
 from store.templating import absolute_url_for
 
 
@@ -34,6 +35,7 @@ def _sitemap_entries() -> list[tuple[str, str | None]]:
 
 
 @bp.get("/guides")
+@cacheable
 def guide_list():
     all_topics = services.topics()
     query = services.parse_listing_args(request.args, all_topics)
@@ -45,6 +47,7 @@ def guide_list():
 
 
 @bp.get("/guides/<slug>")
+@cacheable
 def guide_detail(slug: str):
     guide = services.get_published_guide(slug)
     if guide is None:

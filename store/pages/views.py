@@ -9,6 +9,7 @@ from markupsafe import Markup
 from store.db import transaction
 from store.extensions import limiter
 from store.markup import render_markdown
+from store.pagecache import cacheable
 from store.pages import bp, services
 from store.pages.forms import ContactForm
 from store.seo import register_sitemap
@@ -52,6 +53,7 @@ def _page_or_404(slug: str):
 
 
 @bp.get("/<any(shipping, returns, privacy, terms, about):slug>")
+@cacheable
 def policy(slug: str):
     page = _page_or_404(slug)
     return render_template("pages/page.html", page=page, body=Markup(render_markdown(page.body)))

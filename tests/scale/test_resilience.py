@@ -35,7 +35,8 @@ def _assert_styled_503(response):
     assert response.headers["Cache-Control"] == "no-store"
     html = response.get_data(as_text=True)
     assert "Internal Server Error" not in html
-    assert '<link rel="stylesheet" href="/static/css/store.css">' in html and 'class="site-header' in html
+    assert re.search(r'<link rel="stylesheet" href="/static/css/store\.css\?v=[0-9a-f]+">', html)
+    assert 'class="site-header' in html
     assert "We will be right back" in html and "cannot reach its database" in html
     assert "charged" not in html.lower()
     rid = response.headers["X-Request-ID"]

@@ -30,7 +30,7 @@ COMPOSITION_ROOTS = {"store", "store.models", "store.cli", "store.demo"}
 SHARED = {
     "store.extensions", "store.db", "store.util", "store.money", "store.markup", "store.mail", "store.forms",
     "store.errors", "store.templating", "store.claims", "store.seo", "store.countries", "store.health",
-    "store.logs", "store.carriers",
+    "store.logs", "store.carriers", "store.pagecache",
 }
 
 
