@@ -20,7 +20,8 @@ being listed. A page is rendered after reading the generation, so an entry store
 rendered from data older than the last commit that made it N.
 
 Storage (``PAGE_CACHE_URL``): ``redis://...`` (REDIS_URL by default when set), otherwise a SQLite file next to the
-store's (``sqlite:///instance/page_cache.db``: every process of the host shares it, like the embedded job queue);
+store's (``sqlite:///instance/page_cache.db``: every process of the host shares it, like the embedded job queue; not
+in production, where only shared storage is used);
 ``memory://`` keeps it in this process only (tests). ``PAGE_CACHE=off`` turns it all off (and debug mode, so
 edited templates show at once). Entries expire after
 ``PAGE_CACHE_TTL`` seconds. If the storage fails, pages are rendered as if the cache were off.
@@ -59,7 +60,7 @@ HEADER = "X-Page-Cache"
 # Writes to these tables never change what a shop-front page shows an anonymous visitor (and happen on every
 # checkout, sign-in or page view), so they leave the generation alone. Stock itself lives on `variants`.
 IGNORED_TABLES = frozenset({
-    "addresses", "audit_log", "cart_lines", "carts", "contact_messages", "discount_redemptions", "order_events",
+    "addresses", "audit_log", "cart_lines", "carts", "contact_messages", "discount_codes", "discount_redemptions", "order_events",
     "order_lines", "orders", "outbox_messages", "problem_reports", "recovery_codes", "refund_lines", "refunds",
     "review_invitations", "stock_alerts", "stock_movements", "stock_receipt_lines", "stock_receipts",
     "two_factor", "user_sessions", "users", "webhook_events", "wishlist_items", "alembic_version",
@@ -229,6 +230,11 @@ def deploy_version(app: Flask) -> str:
 
 def init_app(app: Flask) -> None:
     if not enabled(app.config) or app.debug:  # `flask run --debug`: edited templates show at once
+        return
+    if app.config.get("IS_PRODUCTION") and store_url(app.config).startswith("sqlite:///"):
+        # Several instances are one shop: a cache file on one host's disk would keep serving pages another
+        # instance has changed. Production caches pages only in shared storage (Redis).
+        log.warning("PAGE_CACHE is on but neither PAGE_CACHE_URL nor REDIS_URL is set: pages are not cached")
         return
     store = make_store(store_url(app.config), app.config.get("PAGE_CACHE_PREFIX") or "kneadwell:page:",
                        float(app.config.get("REDIS_TIMEOUT", 0.5)))

@@ -3,13 +3,13 @@
 Plain CREATE INDEX on both databases (no table rebuild, so the search triggers on products stay).
 
 Revision ID: perf_1
-Revises: reviews_1
+Revises: pricing_2
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "perf_1"
-down_revision = "reviews_1"
+down_revision = "pricing_2"
 branch_labels = None
 depends_on = None
 

@@ -346,3 +346,14 @@ def test_the_catalogs_facet_rows_are_kept_until_a_change(cached_app, shop):
         _unpublish(shop)
     with cached_app.test_request_context():
         assert facets.counts(facets.Filters(), services.categories()).total == 0
+
+
+def test_production_without_shared_storage_caches_nothing(caplog):
+    """Several instances are one shop: in production a host-local cache file is never used."""
+    from flask import Flask
+    from store import pagecache
+    app = Flask(__name__)
+    app.config.update(PAGE_CACHE="on", IS_PRODUCTION=True, PAGE_CACHE_URL="", REDIS_URL="")
+    pagecache.init_app(app)
+    assert "page_cache" not in app.extensions
+    assert "neither PAGE_CACHE_URL nor REDIS_URL is set" in caplog.text
