@@ -221,11 +221,6 @@ SORTS = {
 DEFAULT_SORT = "featured"
 
 
-def _min_price():
-    return (select(facets.ProductFacet.min_price_cents).where(facets.ProductFacet.product_id == Product.id)
-            .correlate(Product).scalar_subquery())
-
-
 def _with_card_data(stmt: Select) -> Select:
     """Eager-load what a product card shows (variants, first image, category) in a fixed number of queries."""
     return stmt.options(
@@ -264,16 +259,19 @@ def parse_listing_args(args, all_categories: list[Category]) -> ListingQuery:
                         unknown_category=unknown, free_from=allergen_by_code(args.get("free_from")))
 
 
+_PF = facets.ProductFacet
+# The list's orders, on the sort columns product_facets carries: each has its partial index (facets.ProductFacet).
+LIST_ORDERS = {
+    "featured": (_PF.featured.desc(), _PF.name, _PF.product_id),
+    "newest": (_PF.created_at.desc(), _PF.product_id.desc()),
+    "price_asc": (_PF.min_price_cents.asc(), _PF.name, _PF.product_id),
+    "price_desc": (_PF.min_price_cents.desc(), _PF.name, _PF.product_id),
+    "name": (_PF.name, _PF.product_id),
+}
+
+
 def listing_statement(q: ListingQuery) -> Select:
-    stmt = facets.apply(select(Product).where(Product.status == ProductStatus.ACTIVE), q.filters())
-    order = {
-        "featured": (Product.featured.desc(), Product.name, Product.id),
-        "newest": (Product.created_at.desc(), Product.id.desc()),
-        "price_asc": (_min_price().asc(), Product.name, Product.id),
-        "price_desc": (_min_price().desc(), Product.name, Product.id),
-        "name": (Product.name, Product.id),
-    }[q.sort]
-    return _with_card_data(stmt.order_by(*order))
+    return _with_card_data(facets.listing(select(Product), q.filters()).order_by(*LIST_ORDERS[q.sort]))
 
 
 def list_products(q: ListingQuery, total: int | None = None):

@@ -26,10 +26,10 @@ from store.search.models import SearchDocument, SearchWord
 PRODUCT_BOOST = 2.0
 TITLE_WEIGHT, KEYWORDS_WEIGHT, BODY_WEIGHT = 10.0, 4.0, 1.0   # bm25 column weights (SQLite)
 CANDIDATES = 40
-
-
-def _boost():
-    return case((SearchDocument.doc_type == "product", PRODUCT_BOOST), else_=1.0)
+# A query ranks at most this many matching documents (the first the engine's index gives, in document order),
+# so a broad query ("roller" in a catalog of 100,000) costs what a narrow one does. A smaller catalog, or any
+# query matching fewer documents, is ranked whole.
+RANK_CANDIDATES = 1000
 
 
 def _restricted(stmt: Select, restrict: dict[str, Select]) -> Select:
@@ -67,13 +67,19 @@ class SqliteEngine:
     def ranked(self, slots, match_all, doc_types, limit, restrict):
         bm25 = func.bm25(literal_column("search_fts"), literal_column(str(TITLE_WEIGHT)),
                          literal_column(str(KEYWORDS_WEIGHT)), literal_column(str(BODY_WEIGHT)), type_=Float)
-        score = (-bm25 * _boost()).label("score")  # bm25 is lower-is-better; the score is higher-is-better
-        stmt = self._base([SearchDocument.doc_type, SearchDocument.doc_id, score], slots, match_all, doc_types)
-        stmt = _restricted(stmt, restrict).order_by(score.desc(), SearchDocument.doc_type, SearchDocument.doc_id)
+        # The candidates (at most RANK_CANDIDATES, FTS5 stops reading there), then the best of them: bm25 is
+        # lower-is-better, the score higher-is-better.
+        inner = self._base([SearchDocument.doc_type, SearchDocument.doc_id, bm25.label("bm25")], slots, match_all,
+                           doc_types)
+        candidates = _restricted(inner, restrict).limit(RANK_CANDIDATES).subquery()
+        boost = case((candidates.c.doc_type == "product", PRODUCT_BOOST), else_=1.0)
+        score = (-candidates.c.bm25 * boost).label("score")
+        stmt = (select(candidates.c.doc_type, candidates.c.doc_id, score)
+                .order_by(score.desc(), candidates.c.doc_type, candidates.c.doc_id))
         return db.session.execute(stmt.limit(limit)).all()
 
-    def ids(self, slots, match_all, doc_type) -> Select:
-        return self._base([SearchDocument.doc_id], slots, match_all, (doc_type,))
+    def ids(self, slots, match_all, doc_type, limit=None) -> Select:
+        return self._base([SearchDocument.doc_id], slots, match_all, (doc_type,)).limit(limit)
 
     def add_words(self, words: list[str]) -> None:
         if words:
@@ -139,13 +145,18 @@ class PostgresEngine:
 
     def ranked(self, slots, match_all, doc_types, limit, restrict):
         query = self.tsquery(slots, match_all)
-        score = (func.ts_rank(self._vector, query, type_=Float) * _boost()).label("score")
-        stmt = self._base([SearchDocument.doc_type, SearchDocument.doc_id, score], query, doc_types)
-        stmt = _restricted(stmt, restrict).order_by(score.desc(), SearchDocument.doc_type, SearchDocument.doc_id)
+        # The candidates (at most RANK_CANDIDATES rows of the GIN bitmap), then ts_rank over those only.
+        inner = self._base([SearchDocument.doc_type, SearchDocument.doc_id, self._vector.label("vector")], query,
+                           doc_types)
+        candidates = _restricted(inner, restrict).limit(RANK_CANDIDATES).subquery()
+        boost = case((candidates.c.doc_type == "product", PRODUCT_BOOST), else_=1.0)
+        score = (func.ts_rank(candidates.c.vector, query, type_=Float) * boost).label("score")
+        stmt = (select(candidates.c.doc_type, candidates.c.doc_id, score)
+                .order_by(score.desc(), candidates.c.doc_type, candidates.c.doc_id))
         return db.session.execute(stmt.limit(limit)).all()
 
-    def ids(self, slots, match_all, doc_type) -> Select:
-        return self._base([SearchDocument.doc_id], self.tsquery(slots, match_all), (doc_type,))
+    def ids(self, slots, match_all, doc_type, limit=None) -> Select:
+        return self._base([SearchDocument.doc_id], self.tsquery(slots, match_all), (doc_type,)).limit(limit)
 
     def add_words(self, words: list[str]) -> None:
         if words:
