@@ -115,52 +115,50 @@ PG_UP = [
     "DROP TRIGGER product_facets_product_aiud ON products",
     f"CREATE TRIGGER product_facets_product_aiud AFTER INSERT OR DELETE OR UPDATE OF {PRODUCT_COLUMNS} "
     "ON products FOR EACH ROW EXECUTE FUNCTION product_facets_from_products()",
-    # One count down for the row as it was, one up for the row as it is. The two rows are touched in key order,
-    # so two transactions moving products in opposite directions between the same combinations wait instead of
-    # deadlocking.
-    """CREATE FUNCTION product_facet_counts_add(cat integer, kind_ text, bucket text, stock boolean, step integer)
-    RETURNS void LANGUAGE sql AS $$
-        INSERT INTO product_facet_counts AS t (category_key, kind, price_bucket, in_stock, products)
-        VALUES (cat, kind_, bucket, stock, step)
-        ON CONFLICT (category_key, kind, price_bucket, in_stock) DO UPDATE SET products = t.products + step
-    $$""",
+    # PostgreSQL keeps every version of a row a transaction updates: a bulk import of 100,000 products in one
+    # transaction would update the same few hundred count rows hundreds of thousands of times, each update
+    # slower than the last. So each change of product_facets appends its -1 / +1 to a log (no row is updated
+    # twice), and a deferred constraint trigger folds the transaction's log into the counts once, at commit:
+    # the counts change in the same transaction, one upsert per combination, in key order (two committing
+    # transactions wait for each other instead of deadlocking).
     """CREATE FUNCTION product_facet_counts_follow() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE
-        has_old boolean := false;
-        has_new boolean := false;
-        o_cat integer; o_kind text; o_bucket text; o_stock boolean;
-        n_cat integer; n_kind text; n_bucket text; n_stock boolean;
     BEGIN
         IF TG_OP <> 'INSERT' THEN
             IF OLD.status = 'active' THEN
-                has_old := true;
-                o_cat := COALESCE(OLD.category_id, 0); o_kind := OLD.kind;
-                o_bucket := product_price_bucket(OLD.min_price_cents); o_stock := OLD.in_stock;
+                INSERT INTO product_facet_count_changes (category_key, kind, price_bucket, in_stock, step)
+                VALUES (COALESCE(OLD.category_id, 0), OLD.kind, product_price_bucket(OLD.min_price_cents),
+                        OLD.in_stock, -1);
             END IF;
         END IF;
         IF TG_OP <> 'DELETE' THEN
             IF NEW.status = 'active' THEN
-                has_new := true;
-                n_cat := COALESCE(NEW.category_id, 0); n_kind := NEW.kind;
-                n_bucket := product_price_bucket(NEW.min_price_cents); n_stock := NEW.in_stock;
-            END IF;
-        END IF;
-        IF has_old AND (NOT has_new OR ROW(o_cat, o_kind, o_bucket, o_stock) < ROW(n_cat, n_kind, n_bucket, n_stock))
-        THEN
-            PERFORM product_facet_counts_add(o_cat, o_kind, o_bucket, o_stock, -1);
-            IF has_new THEN
-                PERFORM product_facet_counts_add(n_cat, n_kind, n_bucket, n_stock, 1);
-            END IF;
-        ELSE
-            IF has_new THEN
-                PERFORM product_facet_counts_add(n_cat, n_kind, n_bucket, n_stock, 1);
-            END IF;
-            IF has_old THEN
-                PERFORM product_facet_counts_add(o_cat, o_kind, o_bucket, o_stock, -1);
+                INSERT INTO product_facet_count_changes (category_key, kind, price_bucket, in_stock, step)
+                VALUES (COALESCE(NEW.category_id, 0), NEW.kind, product_price_bucket(NEW.min_price_cents),
+                        NEW.in_stock, 1);
             END IF;
         END IF;
         RETURN NULL;
     END $$""",
+    """CREATE FUNCTION product_facet_counts_fold() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        -- Fired at commit once per logged change; the first firing folds them all, the others find their row gone.
+        IF EXISTS (SELECT 1 FROM product_facet_count_changes WHERE id = NEW.id) THEN
+            WITH done AS (
+                DELETE FROM product_facet_count_changes WHERE tx = txid_current()
+                RETURNING category_key, kind, price_bucket, in_stock, step
+            )
+            INSERT INTO product_facet_counts AS t (category_key, kind, price_bucket, in_stock, products)
+            SELECT category_key, kind, price_bucket, in_stock, SUM(step) FROM done
+            GROUP BY category_key, kind, price_bucket, in_stock
+            HAVING SUM(step) <> 0
+            ORDER BY category_key, kind, price_bucket, in_stock
+            ON CONFLICT (category_key, kind, price_bucket, in_stock)
+            DO UPDATE SET products = t.products + EXCLUDED.products;
+        END IF;
+        RETURN NULL;
+    END $$""",
+    "CREATE CONSTRAINT TRIGGER product_facet_counts_fold AFTER INSERT ON product_facet_count_changes "
+    "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION product_facet_counts_fold()",
     "CREATE TRIGGER product_facet_counts_aid AFTER INSERT OR DELETE ON product_facets "
     "FOR EACH ROW EXECUTE FUNCTION product_facet_counts_follow()",
     f"CREATE TRIGGER product_facet_counts_au AFTER UPDATE ON product_facets FOR EACH ROW "
@@ -170,8 +168,9 @@ PG_UP = [
 PG_DOWN = [
     "DROP TRIGGER IF EXISTS product_facet_counts_au ON product_facets",
     "DROP TRIGGER IF EXISTS product_facet_counts_aid ON product_facets",
+    "DROP TRIGGER IF EXISTS product_facet_counts_fold ON product_facet_count_changes",
     "DROP FUNCTION IF EXISTS product_facet_counts_follow()",
-    "DROP FUNCTION IF EXISTS product_facet_counts_add(integer, text, text, boolean, integer)",
+    "DROP FUNCTION IF EXISTS product_facet_counts_fold()",
 ]
 
 # (name, columns, on a category first): one partial index per sort of the list, over the active products.
@@ -219,6 +218,20 @@ def upgrade():
         sa.PrimaryKeyConstraint("category_key", "kind", "price_bucket", "in_stock",
                                 name=op.f("pk_product_facet_counts")),
     )
+    # PostgreSQL only writes it (see PG_UP); on SQLite, which updates rows in place, it stays empty.
+    op.create_table(
+        "product_facet_count_changes",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("tx", sa.BigInteger(), nullable=True,
+                  server_default=sa.text("txid_current()") if postgres else None),
+        sa.Column("category_key", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("price_bucket", sa.String(length=20), nullable=False),
+        sa.Column("in_stock", sa.Boolean(), nullable=False),
+        sa.Column("step", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_product_facet_count_changes")),
+    )
+    op.create_index("ix_product_facet_count_changes_tx", "product_facet_count_changes", ["tx"])
     for statement in (PG_UP if postgres else SQLITE_UP):
         op.execute(statement)
     op.execute(f"INSERT INTO product_facet_counts (category_key, kind, price_bucket, in_stock, products) "
@@ -236,6 +249,8 @@ def downgrade():
     for statement in (PG_DOWN if postgres else SQLITE_DOWN):
         op.execute(statement)
     op.drop_table("product_facet_counts")
+    op.drop_index("ix_product_facet_count_changes_tx", table_name="product_facet_count_changes")
+    op.drop_table("product_facet_count_changes")
     # The product triggers and functions of search_2, as they were (they do not write the columns dropped below).
     previous = _search_2()
     if postgres:

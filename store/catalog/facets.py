@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from datetime import datetime
 
-from sqlalchemy import (ForeignKey, Index, Integer, Select, String, case, cast, exists, func, literal_column, null,
+from sqlalchemy import (BigInteger, ForeignKey, Index, Integer, Select, String, case, cast, exists, func, literal_column, null,
                         select, text, union_all)
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -55,6 +55,21 @@ class ProductFacetCount(db.Model):
     price_bucket: Mapped[str] = mapped_column(String(20), primary_key=True)
     in_stock: Mapped[bool] = mapped_column(primary_key=True)
     products: Mapped[int] = mapped_column()
+
+
+class ProductFacetCountChange(db.Model):
+    """PostgreSQL only (empty on SQLite): the -1 / +1 a change of product_facets makes to a combination, logged
+    by a trigger and folded into ProductFacetCount by a deferred trigger when the transaction commits, so a bulk
+    change updates each count row once rather than once per product (see migration search_3)."""
+    __tablename__ = "product_facet_count_changes"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    tx: Mapped[int | None] = mapped_column(BigInteger, index=True)  # txid_current() of the writing transaction
+    category_key: Mapped[int] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(20))
+    price_bucket: Mapped[str] = mapped_column(String(20))
+    in_stock: Mapped[bool] = mapped_column()
+    step: Mapped[int] = mapped_column()
 
 
 _ACTIVE_ROWS = text("status = 'active'")
@@ -157,18 +172,22 @@ def free_from_clause(allergen, product_id):
                            AllergenSource.allergen_id == allergen.id)
 
 
-def conditions(filters: Filters) -> list:
-    """The filters as conditions on ProductFacet (the active rows only)."""
+def conditions(filters: Filters, *, price_range_on_index: bool = True) -> list:
+    """The filters as conditions on ProductFacet (the active rows only). ``price_range_on_index=False`` writes
+    the price range as ``min_price_cents + 0`` so that no index range is taken on it: a list sorted by name walks
+    its sort's index and checks the price on each row (a page, whatever the catalog size) instead of reading
+    every product in the range and sorting them."""
     found = [ACTIVE_ROW]
+    price = ProductFacet.min_price_cents if price_range_on_index else ProductFacet.min_price_cents + 0
     if filters.category is not None:
         found.append(ProductFacet.category_id == filters.category.id)
     if filters.kind:
         found.append(ProductFacet.kind == filters.kind)
     if filters.price is not None:
         if filters.price.low is not None:
-            found.append(ProductFacet.min_price_cents >= filters.price.low)
+            found.append(price >= filters.price.low)
         if filters.price.high is not None:
-            found.append(ProductFacet.min_price_cents < filters.price.high)
+            found.append(price < filters.price.high)
     if filters.in_stock:
         found.append(ProductFacet.in_stock.is_(True))
     if filters.free_from is not None:
@@ -176,10 +195,11 @@ def conditions(filters: Filters) -> list:
     return found
 
 
-def listing(stmt: Select, filters: Filters) -> Select:
+def listing(stmt: Select, filters: Filters, *, sorted_by_price: bool) -> Select:
     """A select of products joined to their ProductFacet row and narrowed to the filters: ordered by ProductFacet's
     sort columns (see ``ProductFacet``), a page reads one partial index in order."""
-    return stmt.join(ProductFacet, ProductFacet.product_id == Product.id).where(*conditions(filters))
+    return stmt.join(ProductFacet, ProductFacet.product_id == Product.id).where(
+        *conditions(filters, price_range_on_index=sorted_by_price))
 
 
 def apply(stmt: Select, filters: Filters) -> Select:
@@ -248,8 +268,18 @@ def _combination_rows(scope: Select | None):
         plain = select(case((c.category_key == 0, null()), else_=c.category_key), c.kind, c.price_bucket,
                        c.in_stock, cast(null(), Integer), c.products).where(c.products > 0)
         base = active
+        if db.engine.dialect.name == "postgresql":
+            # This transaction's own changes, logged and not yet folded into the counts (that happens at commit).
+            d = ProductFacetCountChange
+            pending = (select(case((d.category_key == 0, null()), else_=d.category_key), d.kind, d.price_bucket,
+                              d.in_stock, cast(null(), Integer), func.sum(d.step))
+                       .where(d.tx == func.txid_current_if_assigned())
+                       .group_by(d.category_key, d.kind, d.price_bucket, d.in_stock))
+            return db.session.execute(union_all(plain, pending, _carrying(base)))
     else:
-        base = active + [ProductFacet.product_id.in_(scope.limit(SEARCH_COUNT_CAP + 1))]
+        # A CTE read by both halves of the union: both databases run the search once (it is read twice).
+        matched = scope.limit(SEARCH_COUNT_CAP + 1).cte("search_scope")
+        base = active + [ProductFacet.product_id.in_(select(list(matched.c)[0]))]
         bucket = _bucket(ProductFacet.min_price_cents)
         rows = (select(ProductFacet.category_id.label("category_id"), ProductFacet.kind.label("kind"),
                        bucket.label("bucket"), ProductFacet.in_stock.label("stock")).where(*base)).subquery()

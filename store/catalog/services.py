@@ -271,7 +271,8 @@ LIST_ORDERS = {
 
 
 def listing_statement(q: ListingQuery) -> Select:
-    return _with_card_data(facets.listing(select(Product), q.filters()).order_by(*LIST_ORDERS[q.sort]))
+    stmt = facets.listing(select(Product), q.filters(), sorted_by_price=q.sort in ("price_asc", "price_desc"))
+    return _with_card_data(stmt.order_by(*LIST_ORDERS[q.sort]))
 
 
 def list_products(q: ListingQuery, total: int | None = None):

@@ -211,3 +211,17 @@ def test_ranking_reads_a_bounded_candidate_set(app, catalog, monkeypatch):
         assert len(everything) == 6
         monkeypatch.setattr(engines, "RANK_CANDIDATES", 2)
         assert len(search_index.search("summary", ("product",), limit=50)) == 2
+
+
+def test_counts_include_the_transactions_own_changes_before_it_commits(db):
+    make_disclaimers()
+    shelf = make_category("Shelf", "shelf")
+    make_product("Hook", category=shelf, variants=[{"price_cents": 2500, "on_hand": 2}])
+    db.session.commit()
+    make_product("Cane", category=shelf, variants=[{"price_cents": 900, "on_hand": 0}])
+    db.session.flush()  # not committed: the list read in this transaction counts it already
+    shown = facets.counts(facets.Filters(), services.categories())
+    assert shown.total == 2
+    assert {v.key: v.count for v in shown.groups["price"]} == {"under-20": 1, "20-40": 1}
+    db.session.rollback()
+    assert facets.counts(facets.Filters(), services.categories()).total == 1
