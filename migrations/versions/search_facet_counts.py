@@ -94,6 +94,9 @@ SQLITE_UP = [
 SQLITE_DOWN = [f"DROP TRIGGER IF EXISTS product_facet_counts_{name}" for name in ("ai", "ad", "au")]
 
 PG_UP = [
+    # Words beginning with what was typed (suggestions, "is the last word a prefix of a known word"): a btree
+    # range, whatever the database's collation (the trigram GIN index answers LIKE 'x%' too, but slowly).
+    "CREATE INDEX ix_search_fts_words_prefix ON search_words (word varchar_pattern_ops)",
     f"""CREATE OR REPLACE FUNCTION product_price_bucket(price integer) RETURNS text LANGUAGE sql IMMUTABLE AS $$
         SELECT {bucket('price')}
     $$""",
@@ -166,6 +169,7 @@ PG_UP = [
     "EXECUTE FUNCTION product_facet_counts_follow()",
 ]
 PG_DOWN = [
+    "DROP INDEX IF EXISTS ix_search_fts_words_prefix",
     "DROP TRIGGER IF EXISTS product_facet_counts_au ON product_facets",
     "DROP TRIGGER IF EXISTS product_facet_counts_aid ON product_facets",
     "DROP TRIGGER IF EXISTS product_facet_counts_fold ON product_facet_count_changes",
