@@ -205,14 +205,6 @@ def listing(stmt: Select, filters: Filters, *, sorted_by_price: bool) -> Select:
         *conditions(filters, price_range_on_index=on_index))
 
 
-def apply(stmt: Select, filters: Filters) -> Select:
-    """Narrow a select of products to the chosen filters: one semi-join on ProductFacet, whose index starts with
-    (status, category, kind, price), so a filtered page reads only the products it can show."""
-    if not filters.active:
-        return stmt
-    return stmt.where(Product.id.in_(select(ProductFacet.product_id).where(*conditions(filters))))
-
-
 @dataclass
 class FacetValue:
     key: str

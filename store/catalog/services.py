@@ -288,7 +288,7 @@ def list_products(q: ListingQuery, total: int | None = None):
 
 def active_product_ids(filters: facets.Filters) -> Select:
     """The ids of the active products passing ``filters`` (search restricts its product hits to them)."""
-    return facets.apply(select(Product.id).where(Product.status == ProductStatus.ACTIVE), filters)
+    return select(facets.ProductFacet.product_id).where(*facets.conditions(filters))
 
 
 def categories() -> list[Category]:

@@ -33,8 +33,12 @@ RANK_CANDIDATES = 1000
 
 
 def _restricted(stmt: Select, restrict: dict[str, Select]) -> Select:
+    """Each candidate checked against the caller's select of allowed ids, correlated on its first column (an
+    index lookup per candidate, rather than the database building the list of every allowed id first)."""
     for doc_type, allowed in restrict.items():
-        stmt = stmt.where(or_(SearchDocument.doc_type != doc_type, SearchDocument.doc_id.in_(allowed)))
+        allowed_id = allowed.selected_columns[0]
+        stmt = stmt.where(or_(SearchDocument.doc_type != doc_type,
+                              allowed.where(allowed_id == SearchDocument.doc_id).exists()))
     return stmt
 
 
