@@ -8,6 +8,8 @@
 * ``product_facets`` also carries the list's sort keys (name, featured, created_at), with a partial index per sort
   (and per category and sort) over the active rows: a page of the filtered list walks one index in order and
   stops after a page, instead of sorting every product that passes the filters.
+* SQLite: ``search_fts`` gains the document type as a column (rebuilt here), so a search of the guides alone
+  does not read every matching product.
 * SQLite: the product triggers that wrote ``product_facets`` with INSERT OR REPLACE now upsert. REPLACE deletes
   the old row without firing delete triggers, which the counts would miss.
 
@@ -92,6 +94,34 @@ SQLITE_UP = [
     + _subtract("OLD", "OLD.status = 'active'") + " " + _sqlite_add("NEW", "NEW.status = 'active'") + " END",
 ]
 SQLITE_DOWN = [f"DROP TRIGGER IF EXISTS product_facet_counts_{name}" for name in ("ai", "ad", "au")]
+
+
+def _fts(columns: list[str]) -> list[str]:
+    """search_fts over ``columns`` of search_documents, its three triggers, and the index rebuilt from the rows."""
+    names = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    return [
+        "DROP TRIGGER IF EXISTS search_fts_au", "DROP TRIGGER IF EXISTS search_fts_ad",
+        "DROP TRIGGER IF EXISTS search_fts_ai", "DROP TABLE IF EXISTS search_fts",
+        f"CREATE VIRTUAL TABLE search_fts USING fts5({names}, content='search_documents', "
+        "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')",
+        f"CREATE TRIGGER search_fts_ai AFTER INSERT ON search_documents BEGIN "
+        f"INSERT INTO search_fts(rowid, {names}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER search_fts_ad AFTER DELETE ON search_documents BEGIN "
+        f"INSERT INTO search_fts(search_fts, rowid, {names}) VALUES ('delete', old.id, {old}); END",
+        f"CREATE TRIGGER search_fts_au AFTER UPDATE ON search_documents BEGIN "
+        f"INSERT INTO search_fts(search_fts, rowid, {names}) VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO search_fts(rowid, {names}) VALUES (new.id, {new}); END",
+        "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
+    ]
+
+
+# SQLite: the FTS5 index also holds each document's type as a column of its own, so a query for one type (the few
+# guides beside 100,000 products) intersects with that type's short list inside FTS5 instead of reading every
+# product that matches. Queries match the text columns only ({title keywords body}).
+SQLITE_FTS_UP = _fts(["title", "keywords", "body", "doc_type"])
+SQLITE_FTS_DOWN = _fts(["title", "keywords", "body"])
 
 PG_UP = [
     # Words beginning with what was typed (suggestions, "is the last word a prefix of a known word"): a btree
@@ -236,7 +266,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_product_facet_count_changes")),
     )
     op.create_index("ix_product_facet_count_changes_tx", "product_facet_count_changes", ["tx"])
-    for statement in (PG_UP if postgres else SQLITE_UP):
+    for statement in (PG_UP if postgres else SQLITE_UP + SQLITE_FTS_UP):
         op.execute(statement)
     op.execute(f"INSERT INTO product_facet_counts (category_key, kind, price_bucket, in_stock, products) "
                f"SELECT COALESCE(category_id, 0), kind, {bucket('min_price_cents')}, in_stock, COUNT(*) "
@@ -250,7 +280,7 @@ def downgrade():
     postgres = op.get_bind().dialect.name == "postgresql"
     for name, _ in list_indexes():
         op.execute(f"DROP INDEX IF EXISTS {name}")
-    for statement in (PG_DOWN if postgres else SQLITE_DOWN):
+    for statement in (PG_DOWN if postgres else SQLITE_DOWN + SQLITE_FTS_DOWN):
         op.execute(statement)
     op.drop_table("product_facet_counts")
     op.drop_index("ix_product_facet_count_changes_tx", table_name="product_facet_count_changes")

@@ -42,35 +42,50 @@ def _restricted(stmt: Select, restrict: dict[str, Select]) -> Select:
     return stmt
 
 
+def fold_type(doc_type: str) -> str:
+    """A document type as an FTS5 phrase token ([a-z0-9] only: the types are the areas' own names)."""
+    return "".join(ch for ch in doc_type.lower() if ch.isalnum())
+
+
 class SqliteEngine:
     name = "sqlite"
     _fts = table("search_fts", column("rowid"))
     _words = table("search_fts_words", column("rowid"))
 
     @staticmethod
-    def match_expression(slots, match_all: bool) -> str:
-        """FTS5 query syntax: each slot a parenthesised OR of quoted phrases, the prefix one starred."""
+    def match_expression(slots, match_all: bool, doc_types=()) -> str:
+        """FTS5 query syntax: each slot a parenthesised OR of quoted phrases, the prefix one starred, over the text
+        columns only; and, for a search without products, the document types (the ``doc_type`` column, migration
+        search_3), which FTS5 intersects with the words' lists itself (a search of the guides reads no product)."""
         parts = []
         for slot in slots:
             alts = ['"' + " ".join(a.tokens) + '"' + ("*" if a.prefix else "") for a in slot]
             parts.append("(" + " OR ".join(alts) + ")")
-        return (" AND " if match_all else " OR ").join(parts)
+        text = "{title keywords body} : (" + (" AND " if match_all else " OR ").join(parts) + ")"
+        # Products are the many documents: a search including them reads their matches and drops the few others
+        # by the join (intersecting with the products' own long list would cost more); a search that leaves them
+        # out (the guides) narrows inside FTS5.
+        if not doc_types or "product" in doc_types:
+            return text
+        types = " OR ".join('"' + fold_type(t) + '"' for t in doc_types)
+        return f"{text} AND (doc_type : ({types}))"
 
-    def _matching(self, slots, match_all):
-        expression = bindparam(None, self.match_expression(slots, match_all), type_=String)
+    def _matching(self, slots, match_all, doc_types=()):
+        expression = bindparam(None, self.match_expression(slots, match_all, doc_types), type_=String)
         return literal_column("search_fts").op("MATCH")(expression)
 
     def _base(self, columns, slots, match_all, doc_types):
         return (select(*columns).select_from(SearchDocument)
                 .join(self._fts, self._fts.c.rowid == SearchDocument.id)
-                .where(self._matching(slots, match_all), SearchDocument.doc_type.in_(doc_types)))
+                .where(self._matching(slots, match_all, doc_types), SearchDocument.doc_type.in_(doc_types)))
 
     def exists(self, slots, match_all, doc_types) -> bool:
         return db.session.scalar(self._base([SearchDocument.id], slots, match_all, doc_types).limit(1)) is not None
 
     def ranked(self, slots, match_all, doc_types, limit, restrict):
         bm25 = func.bm25(literal_column("search_fts"), literal_column(str(TITLE_WEIGHT)),
-                         literal_column(str(KEYWORDS_WEIGHT)), literal_column(str(BODY_WEIGHT)), type_=Float)
+                         literal_column(str(KEYWORDS_WEIGHT)), literal_column(str(BODY_WEIGHT)),
+                         literal_column("0.0"), type_=Float)  # the doc_type column does not score
         # The candidates (at most RANK_CANDIDATES, FTS5 stops reading there), then the best of them: bm25 is
         # lower-is-better, the score higher-is-better.
         inner = self._base([SearchDocument.doc_type, SearchDocument.doc_id, bm25.label("bm25")], slots, match_all,
