@@ -3,8 +3,10 @@
 * ``product_facet_counts``: how many active products there are per (category, kind, price range, in stock)
   combination, at most a few hundred rows whatever the catalog size. Triggers on ``product_facets`` (itself kept by
   the triggers of ``search_2`` on products and variants) add and subtract one in the same transaction as the
-  change, so the whole-catalog facet counts and the list's total are one small read and always right. A row that
-  falls to zero stays (read with ``products > 0``). A category-less product counts under category key 0.
+  change (SQLite: directly; PostgreSQL: logged in ``product_facet_count_changes`` and folded in once at commit by a
+  deferred trigger, see PG_UP), so the whole-catalog facet counts and the list's total are one small read and
+  always right. A row that falls to zero stays (read with ``products > 0``). A category-less product counts under
+  category key 0.
 * ``product_facets`` also carries the list's sort keys (name, featured, created_at), with a partial index per sort
   (and per category and sort) over the active rows: a page of the filtered list walks one index in order and
   stops after a page, instead of sorting every product that passes the filters.
