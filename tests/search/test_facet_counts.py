@@ -225,3 +225,45 @@ def test_counts_include_the_transactions_own_changes_before_it_commits(db):
     assert {v.key: v.count for v in shown.groups["price"]} == {"under-20": 1, "20-40": 1}
     db.session.rollback()
     assert facets.counts(facets.Filters(), services.categories()).total == 1
+
+
+def test_concurrent_stock_and_price_changes_keep_the_counts_right(app, db):
+    """Six sessions at once move products between the same combinations in opposite directions (stock out and
+    back, a price across a range): every count still equals the brute force, and none waits forever (on
+    PostgreSQL the counts are folded at commit in key order)."""
+    import threading
+    make_disclaimers()
+    shelf = make_category("Shelf", "shelf")
+    products = [make_product(f"Race {n}", category=shelf,
+                             variants=[{"price_cents": 1500 if n % 2 else 2500, "on_hand": 0 if n % 3 else 2}])
+                for n in range(6)]
+    db.session.commit()
+    ids = [p.variants[0].id for p in products]
+    barrier, errors = threading.Barrier(6), []
+
+    def worker(n):
+        from store.extensions import db as _db
+        with app.app_context():
+            try:
+                barrier.wait()
+                for step in range(5):
+                    variant = _db.session.get(Variant, ids[n])
+                    variant.price_cents = 2500 if (n + step) % 2 else 1500
+                    _db.session.flush()
+                    if (n + step) % 2:
+                        inventory.adjust(ids[n], 3, MovementKind.RESTOCK)
+                    elif variant.available:
+                        inventory.adjust(ids[n], -variant.available, MovementKind.DAMAGED)
+                    _db.session.commit()
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(repr(exc))
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors and not any(t.is_alive() for t in threads), errors
+    _check(db)
