@@ -276,13 +276,14 @@ def listing_statement(q: ListingQuery) -> Select:
 
 
 def list_products(q: ListingQuery, total: int | None = None):
-    """One page of the listing. ``total``: the count already known (the facet counts give it), which saves the
-    pagination's own count query."""
+    """One page of the listing. ``total``: the count already known (the facet counts give it); otherwise it is
+    read from the counts the database keeps (``facets.counts``), never a COUNT(*) over every product."""
     per_page = current_app.config["PRODUCTS_PER_PAGE"]
+    if total is None:
+        total = facets.counts(q.filters(), []).total
     pagination = db.paginate(listing_statement(q), page=q.page, per_page=per_page, error_out=False,
-                             max_per_page=60, count=total is None)
-    if total is not None:
-        pagination.total = total
+                             max_per_page=60, count=False)
+    pagination.total = total
     return pagination
 
 
