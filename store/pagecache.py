@@ -379,34 +379,6 @@ def _watch_commits() -> None:
             info.pop("page_cache_dirty", None)
 
 
-def memo(name: str, compute):
-    """``compute()`` (JSON-able), kept in the page cache's storage under the current generation: any committed
-    change to what the shop front shows computes it again. Without a page cache (PAGE_CACHE=off, or outside a
-    request's app) it is simply computed. For results every visitor shares, e.g. the catalog's facet rows."""
-    import json
-
-    from flask import current_app, has_app_context
-    store = current_app.extensions.get("page_cache") if has_app_context() else None
-    if store is None:
-        return compute()
-    key = "memo:" + hashlib.sha256(name.encode()).hexdigest()
-    try:
-        generation, raw = store.fetch(key)
-    except Exception:  # noqa: BLE001
-        return compute()
-    if raw is not None:
-        entry = Entry.unpack(raw)
-        if entry.generation == generation:
-            return json.loads(entry.body)
-    value = compute()
-    try:
-        store.put(key, Entry(generation, "", "application/json", json.dumps(value).encode()).pack(),
-                  int(current_app.config.get("PAGE_CACHE_TTL", 600)))
-    except Exception:  # noqa: BLE001
-        log.warning("page cache unavailable; %s not kept", name, exc_info=True)
-    return value
-
-
 def bump(app: Flask) -> None:
     """Bump the generation by hand (``flask page-cache-clear``, a deploy that changes templates)."""
     store = app.extensions.get("page_cache")

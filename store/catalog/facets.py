@@ -11,20 +11,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import (ForeignKey, Index, Integer, Select, String, case, cast, exists, func, null, select,
-                        union_all)
+from datetime import datetime
+
+from sqlalchemy import (BigInteger, ForeignKey, Index, Integer, Select, String, case, cast, exists, func, literal_column, null,
+                        select, text, union_all)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.catalog.models import (AllergenSource, Category, Product, ProductIngredient, ProductKind, ProductStatus,
                                   Variant)
-from store import pagecache
 from store.extensions import db
 
 
 class ProductFacet(db.Model):
-    """What a product's facets need, one row per product, written only by the database: triggers on products and
-    variants (migration search_2) keep it current in the same transaction as every change, so counting facets
-    reads one narrow index instead of every variant."""
+    """What a product's facets and the list's sort need, one row per product, written only by the database:
+    triggers on products and variants (migrations search_2 and search_3) keep it current in the same transaction
+    as every change, so counting facets reads one narrow index instead of every variant, and a page of the list
+    walks one of the partial ``ix_product_facets_list_*`` indexes (one per sort, with and without a category) in
+    order and stops after a page."""
     __tablename__ = "product_facets"
     __table_args__ = (Index("ix_product_facets_counts", "status", "category_id", "kind", "min_price_cents",
                             "in_stock"),
@@ -36,7 +39,54 @@ class ProductFacet(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     min_price_cents: Mapped[int | None] = mapped_column()  # the cheapest active variant's price
     in_stock: Mapped[bool] = mapped_column()               # an active variant with units available
+    name: Mapped[str] = mapped_column(String(160), server_default="")      # the product's, for the list's sorts
+    featured: Mapped[bool] = mapped_column(server_default=text("false"))
+    created_at: Mapped[datetime | None] = mapped_column()
 
+
+class ProductFacetCount(db.Model):
+    """How many active products share one (category, kind, price range, in stock) combination: at most a few
+    hundred rows whatever the catalog size, kept by triggers on product_facets (migration search_3) in the same
+    transaction as every change. ``category_key`` is the category's id, 0 for none; ``price_bucket`` a
+    PRICE_RANGES key, "" for no active variant. A combination that falls to zero keeps its row."""
+    __tablename__ = "product_facet_counts"
+
+    category_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    price_bucket: Mapped[str] = mapped_column(String(20), primary_key=True)
+    in_stock: Mapped[bool] = mapped_column(primary_key=True)
+    products: Mapped[int] = mapped_column()
+
+
+class ProductFacetCountChange(db.Model):
+    """PostgreSQL only (empty on SQLite): the -1 / +1 a change of product_facets makes to a combination, logged
+    by a trigger and folded into ProductFacetCount by a deferred trigger when the transaction commits, so a bulk
+    change updates each count row once rather than once per product (see migration search_3)."""
+    __tablename__ = "product_facet_count_changes"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    tx: Mapped[int | None] = mapped_column(BigInteger, index=True)  # txid_current() of the writing transaction
+    category_key: Mapped[int] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(20))
+    price_bucket: Mapped[str] = mapped_column(String(20))
+    in_stock: Mapped[bool] = mapped_column()
+    step: Mapped[int] = mapped_column()
+
+
+_ACTIVE_ROWS = text("status = 'active'")
+# Written as a literal, not a bound parameter, so that both planners see it implies the partial indexes' WHERE.
+ACTIVE_ROW = ProductFacet.status == literal_column(f"'{ProductStatus.ACTIVE.value}'")
+_LIST_INDEXES = {
+    "featured": (ProductFacet.featured.desc(), ProductFacet.name, ProductFacet.product_id),
+    "name": (ProductFacet.name, ProductFacet.product_id),
+    "price": (ProductFacet.min_price_cents, ProductFacet.name, ProductFacet.product_id),
+    "price_desc": (ProductFacet.min_price_cents.desc(), ProductFacet.name, ProductFacet.product_id),
+    "newest": (ProductFacet.created_at.desc(), ProductFacet.product_id.desc()),
+}
+for _sort, _columns in _LIST_INDEXES.items():
+    Index(f"ix_product_facets_list_{_sort}", *_columns, postgresql_where=_ACTIVE_ROWS, sqlite_where=_ACTIVE_ROWS)
+    Index(f"ix_product_facets_list_cat_{_sort}", ProductFacet.category_id, *_columns,
+          postgresql_where=_ACTIVE_ROWS, sqlite_where=_ACTIVE_ROWS)
 
 # The cheapest active variant of a product, read by the triggers when the cheapest one changes (an index range
 # instead of a scan of every variant: a product may have thousands).
@@ -123,26 +173,37 @@ def free_from_clause(allergen, product_id):
                            AllergenSource.allergen_id == allergen.id)
 
 
-def apply(stmt: Select, filters: Filters) -> Select:
-    """Narrow a select of products to the chosen filters: one semi-join on ProductFacet, whose index starts with
-    (status, category, kind, price), so a filtered page reads only the products it can show."""
-    if not filters.active:
-        return stmt
-    conditions = [ProductFacet.status == ProductStatus.ACTIVE.value]
+def conditions(filters: Filters, *, price_range_on_index: bool = True) -> list:
+    """The filters as conditions on ProductFacet (the active rows only). ``price_range_on_index=False`` writes
+    the price range as ``min_price_cents + 0`` so that no index range is taken on it: a list sorted by name walks
+    its sort's index and checks the price on each row (a page, whatever the catalog size) instead of reading
+    every product in the range and sorting them."""
+    found = [ACTIVE_ROW]
+    price = ProductFacet.min_price_cents if price_range_on_index else ProductFacet.min_price_cents + 0
     if filters.category is not None:
-        conditions.append(ProductFacet.category_id == filters.category.id)
+        found.append(ProductFacet.category_id == filters.category.id)
     if filters.kind:
-        conditions.append(ProductFacet.kind == filters.kind)
+        found.append(ProductFacet.kind == filters.kind)
     if filters.price is not None:
         if filters.price.low is not None:
-            conditions.append(ProductFacet.min_price_cents >= filters.price.low)
+            found.append(price >= filters.price.low)
         if filters.price.high is not None:
-            conditions.append(ProductFacet.min_price_cents < filters.price.high)
+            found.append(price < filters.price.high)
     if filters.in_stock:
-        conditions.append(ProductFacet.in_stock.is_(True))
+        found.append(ProductFacet.in_stock.is_(True))
     if filters.free_from is not None:
-        conditions.append(free_from_clause(filters.free_from, ProductFacet.product_id))
-    return stmt.where(Product.id.in_(select(ProductFacet.product_id).where(*conditions)))
+        found.append(free_from_clause(filters.free_from, ProductFacet.product_id))
+    return found
+
+
+def listing(stmt: Select, filters: Filters, *, sorted_by_price: bool) -> Select:
+    """A select of products joined to their ProductFacet row and narrowed to the filters: ordered by ProductFacet's
+    sort columns (see ``ProductFacet``), a page reads one partial index in order."""
+    # SQLite's planner takes an index range on the price whenever it can; PostgreSQL weighs it by its statistics
+    # (and misjudges a "+ 0" term), so only SQLite is kept off it.
+    on_index = sorted_by_price or db.engine.dialect.name != "sqlite"
+    return stmt.join(ProductFacet, ProductFacet.product_id == Product.id).where(
+        *conditions(filters, price_range_on_index=on_index))
 
 
 @dataclass
@@ -157,9 +218,14 @@ class FacetValue:
 
 @dataclass
 class Facets:
-    total: int                      # products matching every filter
+    total: int                      # products matching every filter (with ``capped``: at least that many)
     groups: dict[str, list[FacetValue]] = field(default_factory=dict)
     chosen: list[tuple[str, FacetValue, dict]] = field(default_factory=list)  # (facet, value, remove-args)
+    capped: bool = False            # a search matching more than SEARCH_COUNT_CAP: counts are "at least"
+
+    def __post_init__(self):
+        if self.capped:  # counted among SEARCH_COUNT_CAP + 1 matches: "1000+" rather than "1001+"
+            self.total = min(self.total, SEARCH_COUNT_CAP)
 
 
 def _bucket(price):
@@ -170,43 +236,69 @@ def _bucket(price):
     return case(*whens, else_=PRICE_RANGES[-1].key)
 
 
-def counts(filters: Filters, all_categories: list[Category], *, scope: Select | None = None,
-           base_args: dict | None = None, allergens: list | None = None) -> Facets:
-    """Facet counts over the active products (``scope``: a select of the product ids to count among, e.g. a
-    search's matches). One query: the products per (category, kind, price range, in stock), and beside them
-    how many of those carry each allergen, so "free from" combines with the others in Python too."""
-    # One narrow table kept by the database (ProductFacet), grouped by combination through its covering index.
+# Facets on a search count at most this many of its matches (the first in the index's order); a broader query
+# shows its counts as "at least" ("1000+"), so a query matching most of a large catalog costs what a narrow one does.
+SEARCH_COUNT_CAP = 1000
+
+
+def _carrying(base: list):
+    """Per combination and allergen, how many of the products in scope carry the allergen."""
     bucket = _bucket(ProductFacet.min_price_cents)
-    base = [ProductFacet.status == ProductStatus.ACTIVE.value]
-    if scope is not None:
-        base.append(ProductFacet.product_id.in_(scope))
-    plain = (select(ProductFacet.category_id.label("category_id"), ProductFacet.kind.label("kind"),
-                    bucket.label("bucket"), ProductFacet.in_stock.label("stock"),
-                    cast(null(), Integer).label("allergen_id")).where(*base)).subquery()
     carrying = (select(ProductFacet.product_id, ProductFacet.category_id.label("category_id"),
                        ProductFacet.kind.label("kind"), bucket.label("bucket"),
                        ProductFacet.in_stock.label("stock"), AllergenSource.allergen_id.label("allergen_id"))
                 .join(ProductIngredient, ProductIngredient.product_id == ProductFacet.product_id)
                 .join(AllergenSource, AllergenSource.inci_name == ProductIngredient.inci_key)
                 .where(*base).distinct()).subquery()
-    grouped = [select(t.c.category_id, t.c.kind, t.c.bucket, t.c.stock, t.c.allergen_id, func.count())
-               .group_by(t.c.category_id, t.c.kind, t.c.bucket, t.c.stock, t.c.allergen_id)
-               for t in (plain, carrying)]
-    query = union_all(*grouped)
+    t = carrying
+    return (select(t.c.category_id, t.c.kind, t.c.bucket, t.c.stock, t.c.allergen_id, func.count())
+            .group_by(t.c.category_id, t.c.kind, t.c.bucket, t.c.stock, t.c.allergen_id))
 
-    def grouped_rows() -> list[list]:
-        return [list(row) for row in db.session.execute(query)]
 
-    # The whole catalog's rows are the same for every list page (its filters apply below, in Python): kept
-    # under the page cache's generation, so only a change to the catalog reads every product's row again.
-    found = pagecache.memo("catalog.facets.all", grouped_rows) if scope is None else grouped_rows()
+def _combination_rows(scope: Select | None):
+    """One query: (category, kind, price range, in stock, allergen or None, products). The whole catalog's plain
+    rows come from ProductFacetCount (kept by triggers); a search's from its first SEARCH_COUNT_CAP + 1 matches."""
+    active = [ProductFacet.status == ProductStatus.ACTIVE.value]
+    if scope is None:
+        c = ProductFacetCount
+        plain = select(case((c.category_key == 0, null()), else_=c.category_key), c.kind, c.price_bucket,
+                       c.in_stock, cast(null(), Integer), c.products).where(c.products > 0)
+        base = active
+        if db.engine.dialect.name == "postgresql":
+            # This transaction's own changes, logged and not yet folded into the counts (that happens at commit).
+            d = ProductFacetCountChange
+            pending = (select(case((d.category_key == 0, null()), else_=d.category_key), d.kind, d.price_bucket,
+                              d.in_stock, cast(null(), Integer), func.sum(d.step))
+                       .where(d.tx == func.txid_current_if_assigned())
+                       .group_by(d.category_key, d.kind, d.price_bucket, d.in_stock))
+            return db.session.execute(union_all(plain, pending, _carrying(base)))
+    else:
+        # A CTE read by both halves of the union: both databases run the search once (it is read twice).
+        matched = scope.limit(SEARCH_COUNT_CAP + 1).cte("search_scope")
+        base = active + [ProductFacet.product_id.in_(select(list(matched.c)[0]))]
+        bucket = _bucket(ProductFacet.min_price_cents)
+        rows = (select(ProductFacet.category_id.label("category_id"), ProductFacet.kind.label("kind"),
+                       bucket.label("bucket"), ProductFacet.in_stock.label("stock")).where(*base)).subquery()
+        plain = (select(rows.c.category_id, rows.c.kind, rows.c.bucket, rows.c.stock, cast(null(), Integer),
+                        func.count())
+                 .group_by(rows.c.category_id, rows.c.kind, rows.c.bucket, rows.c.stock))
+    return db.session.execute(union_all(plain, _carrying(base)))
+
+
+def counts(filters: Filters, all_categories: list[Category], *, scope: Select | None = None,
+           base_args: dict | None = None, allergens: list | None = None) -> Facets:
+    """Facet counts over the active products (``scope``: a select of the product ids to count among, e.g. a
+    search's matches, of which the first SEARCH_COUNT_CAP are counted). One query: the products per (category,
+    kind, price range, in stock), and beside them how many of those carry each allergen, so "free from"
+    combines with the others in Python too."""
     plain_rows, carried = [], {}
-    for cat, kind, bucket_key, stock, allergen_id, n in found:
+    for cat, kind, bucket_key, stock, allergen_id, n in _combination_rows(scope):
         key = (cat, kind, bucket_key, bool(stock))
         if allergen_id is None:
             plain_rows.append((key, n))
         else:
             carried[(key, allergen_id)] = n
+    capped = scope is not None and sum(n for _, n in plain_rows) > SEARCH_COUNT_CAP
     chosen_allergen = filters.free_from.id if filters.free_from is not None else None
     # A combination's count under "free from": its products minus those carrying the allergen.
     rows = [(*key, n - (carried.get((key, chosen_allergen), 0) if chosen_allergen else 0)) for key, n in plain_rows]
@@ -236,7 +328,7 @@ def counts(filters: Filters, all_categories: list[Category], *, scope: Select | 
             args[name] = value
         return args
 
-    facets = Facets(total=sum(row[4] for row in rows if keep(row, "")))
+    facets = Facets(total=sum(row[4] for row in rows if keep(row, "")), capped=capped)
     by_category = total_by("category", 0)
     facets.groups["category"] = [
         FacetValue(c.slug, c.name, by_category.get(c.id, 0), filters.category is not None

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from store import search as search_index
 from decimal import Decimal, InvalidOperation
@@ -259,39 +259,37 @@ def parse_listing_args(args, all_categories: list[Category]) -> ListingQuery:
                         unknown_category=unknown, free_from=allergen_by_code(args.get("free_from")))
 
 
+_PF = facets.ProductFacet
+# The list's orders, on the sort columns product_facets carries: each has its partial index (facets.ProductFacet).
+LIST_ORDERS = {
+    "featured": (_PF.featured.desc(), _PF.name, _PF.product_id),
+    "newest": (_PF.created_at.desc(), _PF.product_id.desc()),
+    "price_asc": (_PF.min_price_cents.asc(), _PF.name, _PF.product_id),
+    "price_desc": (_PF.min_price_cents.desc(), _PF.name, _PF.product_id),
+    "name": (_PF.name, _PF.product_id),
+}
+
+
 def listing_statement(q: ListingQuery) -> Select:
-    stmt = facets.apply(select(Product).where(Product.status == ProductStatus.ACTIVE), q.filters())
-    if q.sort in ("price_asc", "price_desc"):
-        # By the product's facet row (one per product, kept by the database), read in the order of its
-        # (status, min_price_cents) index: a page reads its rows, not every product's cheapest variant.
-        # (an alias: the filters' own subquery on the facet rows must not correlate with this join)
-        row = aliased(facets.ProductFacet)
-        price = row.min_price_cents
-        stmt = stmt.join(row, row.product_id == Product.id).where(row.status == ProductStatus.ACTIVE.value)
-        order = (price.asc() if q.sort == "price_asc" else price.desc(), Product.name, Product.id)
-    else:
-        order = {
-            "featured": (Product.featured.desc(), Product.name, Product.id),
-            "newest": (Product.created_at.desc(), Product.id.desc()),
-            "name": (Product.name, Product.id),
-        }[q.sort]
-    return _with_card_data(stmt.order_by(*order))
+    stmt = facets.listing(select(Product), q.filters(), sorted_by_price=q.sort in ("price_asc", "price_desc"))
+    return _with_card_data(stmt.order_by(*LIST_ORDERS[q.sort]))
 
 
 def list_products(q: ListingQuery, total: int | None = None):
-    """One page of the listing. ``total``: the count already known (the facet counts give it), which saves the
-    pagination's own count query."""
+    """One page of the listing. ``total``: the count already known (the facet counts give it); otherwise it is
+    read from the counts the database keeps (``facets.counts``), never a COUNT(*) over every product."""
     per_page = current_app.config["PRODUCTS_PER_PAGE"]
+    if total is None:
+        total = facets.counts(q.filters(), []).total
     pagination = db.paginate(listing_statement(q), page=q.page, per_page=per_page, error_out=False,
-                             max_per_page=60, count=total is None)
-    if total is not None:
-        pagination.total = total
+                             max_per_page=60, count=False)
+    pagination.total = total
     return pagination
 
 
 def active_product_ids(filters: facets.Filters) -> Select:
     """The ids of the active products passing ``filters`` (search restricts its product hits to them)."""
-    return facets.apply(select(Product.id).where(Product.status == ProductStatus.ACTIVE), filters)
+    return select(facets.ProductFacet.product_id).where(*facets.conditions(filters))
 
 
 def categories() -> list[Category]:

@@ -26,16 +26,25 @@ from store.search.models import SearchDocument, SearchWord
 PRODUCT_BOOST = 2.0
 TITLE_WEIGHT, KEYWORDS_WEIGHT, BODY_WEIGHT = 10.0, 4.0, 1.0   # bm25 column weights (SQLite)
 CANDIDATES = 40
-
-
-def _boost():
-    return case((SearchDocument.doc_type == "product", PRODUCT_BOOST), else_=1.0)
+# A query ranks at most this many matching documents (the first the engine's index gives, in document order),
+# so a broad query ("roller" in a catalog of 100,000) costs what a narrow one does. A smaller catalog, or any
+# query matching fewer documents, is ranked whole.
+RANK_CANDIDATES = 1000
 
 
 def _restricted(stmt: Select, restrict: dict[str, Select]) -> Select:
+    """Each candidate checked against the caller's select of allowed ids, correlated on its first column (an
+    index lookup per candidate, rather than the database building the list of every allowed id first)."""
     for doc_type, allowed in restrict.items():
-        stmt = stmt.where(or_(SearchDocument.doc_type != doc_type, SearchDocument.doc_id.in_(allowed)))
+        allowed_id = allowed.selected_columns[0]
+        stmt = stmt.where(or_(SearchDocument.doc_type != doc_type,
+                              allowed.where(allowed_id == SearchDocument.doc_id).exists()))
     return stmt
+
+
+def fold_type(doc_type: str) -> str:
+    """A document type as an FTS5 phrase token ([a-z0-9] only: the types are the areas' own names)."""
+    return "".join(ch for ch in doc_type.lower() if ch.isalnum())
 
 
 class SqliteEngine:
@@ -44,36 +53,52 @@ class SqliteEngine:
     _words = table("search_fts_words", column("rowid"))
 
     @staticmethod
-    def match_expression(slots, match_all: bool) -> str:
-        """FTS5 query syntax: each slot a parenthesised OR of quoted phrases, the prefix one starred."""
+    def match_expression(slots, match_all: bool, doc_types=()) -> str:
+        """FTS5 query syntax: each slot a parenthesised OR of quoted phrases, the prefix one starred, over the text
+        columns only; and, for a search without products, the document types (the ``doc_type`` column, migration
+        search_3), which FTS5 intersects with the words' lists itself (a search of the guides reads no product)."""
         parts = []
         for slot in slots:
             alts = ['"' + " ".join(a.tokens) + '"' + ("*" if a.prefix else "") for a in slot]
             parts.append("(" + " OR ".join(alts) + ")")
-        return (" AND " if match_all else " OR ").join(parts)
+        text = "{title keywords body} : (" + (" AND " if match_all else " OR ").join(parts) + ")"
+        # Products are the many documents: a search including them reads their matches and drops the few others
+        # by the join (intersecting with the products' own long list would cost more); a search that leaves them
+        # out (the guides) narrows inside FTS5.
+        if not doc_types or "product" in doc_types:
+            return text
+        types = " OR ".join('"' + fold_type(t) + '"' for t in doc_types)
+        return f"{text} AND (doc_type : ({types}))"
 
-    def _matching(self, slots, match_all):
-        expression = bindparam(None, self.match_expression(slots, match_all), type_=String)
+    def _matching(self, slots, match_all, doc_types=()):
+        expression = bindparam(None, self.match_expression(slots, match_all, doc_types), type_=String)
         return literal_column("search_fts").op("MATCH")(expression)
 
     def _base(self, columns, slots, match_all, doc_types):
         return (select(*columns).select_from(SearchDocument)
                 .join(self._fts, self._fts.c.rowid == SearchDocument.id)
-                .where(self._matching(slots, match_all), SearchDocument.doc_type.in_(doc_types)))
+                .where(self._matching(slots, match_all, doc_types), SearchDocument.doc_type.in_(doc_types)))
 
     def exists(self, slots, match_all, doc_types) -> bool:
         return db.session.scalar(self._base([SearchDocument.id], slots, match_all, doc_types).limit(1)) is not None
 
     def ranked(self, slots, match_all, doc_types, limit, restrict):
         bm25 = func.bm25(literal_column("search_fts"), literal_column(str(TITLE_WEIGHT)),
-                         literal_column(str(KEYWORDS_WEIGHT)), literal_column(str(BODY_WEIGHT)), type_=Float)
-        score = (-bm25 * _boost()).label("score")  # bm25 is lower-is-better; the score is higher-is-better
-        stmt = self._base([SearchDocument.doc_type, SearchDocument.doc_id, score], slots, match_all, doc_types)
-        stmt = _restricted(stmt, restrict).order_by(score.desc(), SearchDocument.doc_type, SearchDocument.doc_id)
+                         literal_column(str(KEYWORDS_WEIGHT)), literal_column(str(BODY_WEIGHT)),
+                         literal_column("0.0"), type_=Float)  # the doc_type column does not score
+        # The candidates (at most RANK_CANDIDATES, FTS5 stops reading there), then the best of them: bm25 is
+        # lower-is-better, the score higher-is-better.
+        inner = self._base([SearchDocument.doc_type, SearchDocument.doc_id, bm25.label("bm25")], slots, match_all,
+                           doc_types)
+        candidates = _restricted(inner, restrict).limit(RANK_CANDIDATES).subquery()
+        boost = case((candidates.c.doc_type == "product", PRODUCT_BOOST), else_=1.0)
+        score = (-candidates.c.bm25 * boost).label("score")
+        stmt = (select(candidates.c.doc_type, candidates.c.doc_id, score)
+                .order_by(score.desc(), candidates.c.doc_type, candidates.c.doc_id))
         return db.session.execute(stmt.limit(limit)).all()
 
-    def ids(self, slots, match_all, doc_type) -> Select:
-        return self._base([SearchDocument.doc_id], slots, match_all, (doc_type,))
+    def ids(self, slots, match_all, doc_type, limit=None) -> Select:
+        return self._base([SearchDocument.doc_id], slots, match_all, (doc_type,)).limit(limit)
 
     def add_words(self, words: list[str]) -> None:
         if words:
@@ -139,13 +164,18 @@ class PostgresEngine:
 
     def ranked(self, slots, match_all, doc_types, limit, restrict):
         query = self.tsquery(slots, match_all)
-        score = (func.ts_rank(self._vector, query, type_=Float) * _boost()).label("score")
-        stmt = self._base([SearchDocument.doc_type, SearchDocument.doc_id, score], query, doc_types)
-        stmt = _restricted(stmt, restrict).order_by(score.desc(), SearchDocument.doc_type, SearchDocument.doc_id)
+        # The candidates (at most RANK_CANDIDATES rows of the GIN bitmap), then ts_rank over those only.
+        inner = self._base([SearchDocument.doc_type, SearchDocument.doc_id, self._vector.label("vector")], query,
+                           doc_types)
+        candidates = _restricted(inner, restrict).limit(RANK_CANDIDATES).subquery()
+        boost = case((candidates.c.doc_type == "product", PRODUCT_BOOST), else_=1.0)
+        score = (func.ts_rank(candidates.c.vector, query, type_=Float) * boost).label("score")
+        stmt = (select(candidates.c.doc_type, candidates.c.doc_id, score)
+                .order_by(score.desc(), candidates.c.doc_type, candidates.c.doc_id))
         return db.session.execute(stmt.limit(limit)).all()
 
-    def ids(self, slots, match_all, doc_type) -> Select:
-        return self._base([SearchDocument.doc_id], self.tsquery(slots, match_all), (doc_type,))
+    def ids(self, slots, match_all, doc_type, limit=None) -> Select:
+        return self._base([SearchDocument.doc_id], self.tsquery(slots, match_all), (doc_type,)).limit(limit)
 
     def add_words(self, words: list[str]) -> None:
         if words:

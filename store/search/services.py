@@ -273,7 +273,8 @@ class Hit:
 
 def hits(plan: Plan, doc_types: tuple[str, ...] = ("product", "guide"), limit: int = 50,
          restrict: dict[str, Select] | None = None) -> list[Hit]:
-    """The plan's documents, best first (one query). ``restrict`` maps a doc_type to a select of the ids that
+    """The plan's documents, best first (one query): the best of at most ``engines.RANK_CANDIDATES`` matches,
+    so a broad query costs what a narrow one does. ``restrict`` maps a doc_type to a select of the ids that
     may be returned (the catalog's facet filters); search does not know what they mean."""
     if plan.empty or not doc_types or not plan.found:
         return []
@@ -281,11 +282,12 @@ def hits(plan: Plan, doc_types: tuple[str, ...] = ("product", "guide"), limit: i
     return [Hit(doc_type, int(doc_id), float(score)) for doc_type, doc_id, score in rows]
 
 
-def matching_ids(plan: Plan, doc_type: str) -> Select | None:
-    """A select of every matching id of one doc_type (for counts), or None when nothing can match."""
+def matching_ids(plan: Plan, doc_type: str, limit: int | None = None) -> Select | None:
+    """A select of the matching ids of one doc_type (for counts; at most ``limit``, the first in the index's
+    order), or None when nothing can match."""
     if plan.empty or not plan.found:
         return None
-    return engines.for_session().ids(plan.slots, plan.match_all, doc_type)
+    return engines.for_session().ids(plan.slots, plan.match_all, doc_type, limit)
 
 
 def search(q: str | None, doc_types: tuple[str, ...] = ("product", "guide"), limit: int = 50) -> list[Hit]:

@@ -331,23 +331,6 @@ def test_redis_generation_never_goes_back(cached_app, shop):
     assert store.fetch("x")[0] > 10 ** 15
 
 
-def test_the_catalogs_facet_rows_are_kept_until_a_change(cached_app, shop):
-    """Every list page counts facets over the whole catalog: those rows are read once per generation."""
-    from store.catalog import facets, services
-    url_a, url_b = "/products", "/products?sort=name&page=1"
-    assert cached_app.test_client().get(url_a).headers[HEADER] == "miss"
-    with no_queries_allowed(cached_app) as statements:
-        second = cached_app.test_client().get(url_b)
-    assert second.headers[HEADER] == "miss" and "Cedar Foot Roller" in second.get_data(as_text=True)
-    assert statements and not [s for s in statements if "product_facets" in s and "GROUP BY" in s.upper()]
-    with cached_app.test_request_context():
-        assert facets.counts(facets.Filters(), services.categories()).total == 1
-    with cached_app.app_context():
-        _unpublish(shop)
-    with cached_app.test_request_context():
-        assert facets.counts(facets.Filters(), services.categories()).total == 0
-
-
 def test_production_without_shared_storage_caches_nothing(caplog):
     """Several instances are one shop: in production a host-local cache file is never used."""
     from flask import Flask

@@ -224,3 +224,22 @@ def test_reindex_command_indexes_what_the_migration_left_empty(app, db):
     assert result.exit_code == 0 and "2 products" in result.output
     assert [h.doc_id for h in search.search("walnut")] == [product.id]
     assert search.search("draft") == []
+
+
+def test_the_document_type_is_not_searchable_text(catalog):
+    # SQLite keeps each document's type in the FTS5 index (to narrow a search of the guides alone): typing the
+    # name of a type finds only documents whose text has it.
+    for word in ("product", "guide"):
+        plan = search.prepare(word, correct=False)  # not corrected to a word the texts use ("guide" -> "glide")
+        assert search.hits(plan) == [], word
+    assert set(_keys("rollers", catalog, ("guide",))) == {"roll_guide"}
+    assert set(_keys("oil", catalog, ("guide",))) == {"oil_guide"}
+
+
+def test_a_guide_search_finds_a_guide_among_many_matching_products(db):
+    for n in range(30):
+        make_product(f"Roller {n}", summary="A roller.")
+    guide = make_guide("Rolling the calves", summary="A roller routine.", body="Roller, roller.")
+    db.session.commit()
+    assert [h.doc_id for h in search.search("roller", ("guide",))] == [guide.id]
+    assert len(search.search("roller", ("product",), limit=100)) == 30
