@@ -82,6 +82,7 @@ class Config:
     MAX_OPEN_ORDERS_PER_VISITOR = _int("MAX_OPEN_ORDERS_PER_VISITOR", 2)
     MAX_OPEN_ORDERS_PER_EMAIL = _int("MAX_OPEN_ORDERS_PER_EMAIL", 3)
     CHECKOUT_RATE_LIMIT = os.environ.get("CHECKOUT_RATE_LIMIT", "20 per hour")
+    DISCOUNT_CODE_RATE_LIMIT = os.environ.get("DISCOUNT_CODE_RATE_LIMIT", "20 per hour")  # guessing codes
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")

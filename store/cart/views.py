@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from store.catalog.availability import display_name
 from store.countries import DEFAULT_COUNTRY
+from store.extensions import limiter
 from store.pricing import services as pricing
 from store.util import is_safe_next
 
@@ -63,7 +64,12 @@ def view_cart():
                            countries=countries)
 
 
+def _code_rate_limit() -> str:
+    return current_app.config.get("DISCOUNT_CODE_RATE_LIMIT", "20 per hour")
+
+
 @bp.post("/cart/discount")
+@limiter.limit(_code_rate_limit)
 def apply_discount():
     cart = current_cart()
     summary = services.summarize(cart, held_by_own_order(cart))

@@ -13,6 +13,7 @@ from store.extensions import db as _db
 from store.pricing.models import DiscountCode
 from store.util import utcnow
 from tests.factories import make_disclaimers, make_product
+from tests.scale.conftest import make_app  # noqa: F401  (fixture)
 
 
 @pytest.fixture
@@ -141,3 +142,13 @@ def test_a_guest_code_carries_over_when_signing_in(app, client, shop, make_user)
     with app.app_context():
         cart = _db.session.scalars(select(Cart).where(Cart.user_id.is_not(None))).one()
         assert cart.discount_code == "WELCOME10"
+
+
+def test_entering_codes_is_rate_limited_so_codes_cannot_be_guessed(make_app, shop):
+    app = make_app("codes-limited", RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+                   DISCOUNT_CODE_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    _add(client, shop["roller"], 1)
+    statuses = [client.post("/cart/discount", data={"code": f"GUESS{i}"}).status_code for i in range(4)]
+    assert statuses == [302, 302, 302, 429]
+    assert client.get("/cart").status_code == 200   # the cart itself is not limited by it
