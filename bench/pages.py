@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import loadgen  # noqa: E402
+import wrk  # noqa: E402
 import search_scale  # noqa: E402
 
 PAGES = ("home", "list", "product", "guide", "search", "cart")
@@ -128,9 +129,10 @@ def build(engine_name: str, n: int):
     return url, drop, paths, seeded
 
 
-def measure(server: Server, paths: list[str], args) -> loadgen.Result:
-    loadgen.load("127.0.0.1", server.port, paths, connections=args.connections, duration=args.warmup)
-    return loadgen.load("127.0.0.1", server.port, paths, connections=args.connections, duration=args.duration)
+def measure(server: Server, paths: list[str], args):
+    tool = wrk if args.loadgen == "wrk" else loadgen
+    tool.load("127.0.0.1", server.port, paths, connections=args.connections, duration=args.warmup)
+    return tool.load("127.0.0.1", server.port, paths, connections=args.connections, duration=args.duration)
 
 
 def store_env(url: str, cache: str, engine_name: str, tmp: str, prefix: str, redis_url: str) -> dict[str, str]:
@@ -153,6 +155,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=1.5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--loadgen", choices=("wrk", "python"), default="wrk" if wrk.available() else "python",
+                        help="wrk (Debian's, when installed) or the Python generator bench/loadgen.py")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -161,7 +165,7 @@ def main() -> None:
     modes = [m for m in args.cache.split(",") if m]
 
     print(f"gunicorn {args.workers} sync workers, {args.connections} connections, {args.duration:g} s per line "
-          f"after {args.warmup:g} s of warm-up; anonymous first visits (no cookie). Shared 2-core machine.")
+          f"after {args.warmup:g} s of warm-up, load from {args.loadgen}; anonymous first visits (no cookie).")
     floor = Server("bench.floor:app", {}, args.workers, ROOT)
     rps: dict = {}
     try:

@@ -12,7 +12,8 @@ by then the session has already been rolled back. ``begin_write`` takes SQLite's
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -61,3 +62,29 @@ def lock_row(model: type[T], row_id: int) -> T | None:
     return db.session.scalars(
         select(model).where(model.id == row_id).with_for_update()
         .execution_options(populate_existing=True)).first()
+
+
+def prepared(build: Callable[..., T]) -> Callable[..., T]:
+    """A statement built once per process, on first use, and reused: building a SQLAlchemy statement (the
+    column coercions, the operator lookups, an alias's adaptation) costs more Python than running a small one,
+    and a shop-front page runs a dozen. ``build(*shape)`` returns the statement for one shape (e.g. a sort),
+    with ``bindparam`` for every value; call the result as ``stmt(*shape)`` and pass the values at execution::
+
+        @prepared
+        def _by_slug():
+            return select(Product).where(Product.slug == bindparam("slug"))
+
+        db.session.scalar(_by_slug(), {"slug": slug})
+
+    Statements are immutable, so one shared by every request of the process is safe; nothing in it depends on
+    the request, the instance or the data (that is what the parameters are for).
+    """
+    built: dict[tuple, T] = {}
+
+    @functools.wraps(build)
+    def statement(*shape):
+        stmt = built.get(shape)
+        if stmt is None:
+            stmt = built[shape] = build(*shape)
+        return stmt
+    return statement

@@ -13,10 +13,11 @@ from __future__ import annotations
 from typing import Callable
 
 from flask import Flask, current_app
-from sqlalchemy import false, select
+from sqlalchemy import bindparam, false, select
 from sqlalchemy.orm import joinedload
 
 from store.catalog.models import Product, ProductStatus
+from store.db import prepared
 from store.extensions import db
 
 EXTENSION = "related_product_sources"
@@ -31,13 +32,20 @@ def register_source(app: Flask, rank: int, source: Source) -> None:
         sources.sort(key=lambda pair: pair[0])
 
 
-def same_category(product: Product, limit: int) -> list[int]:
+@prepared
+def _same_category(has_category: bool):
     # (queried even without a category, matching nothing: the page's query count stays the same)
-    same = Product.category_id == product.category_id if product.category_id is not None else false()
-    return list(db.session.scalars(
-        select(Product.id).where(same, Product.id != product.id,
-                                 Product.status == ProductStatus.ACTIVE)
-        .order_by(Product.featured.desc(), Product.name, Product.id).limit(limit)))
+    same = Product.category_id == bindparam("category_id") if has_category else false()
+    return (select(Product.id).where(same, Product.id != bindparam("product_id"),
+                                     Product.status == ProductStatus.ACTIVE)
+            .order_by(Product.featured.desc(), Product.name, Product.id).limit(bindparam("limit")))
+
+
+def same_category(product: Product, limit: int) -> list[int]:
+    params = {"product_id": product.id, "limit": limit}
+    if product.category_id is not None:
+        params["category_id"] = product.category_id
+    return list(db.session.scalars(_same_category(product.category_id is not None), params))
 
 
 def related_ids(product: Product, limit: int = LIMIT) -> list[int]:
@@ -56,10 +64,15 @@ def related_products(product: Product, limit: int = LIMIT) -> list[Product]:
     """The related products that are for sale, in the sources' order (cards ready: variants and images)."""
     ids = related_ids(product, limit)
     # One query, run even when no source found anything, so the page's query count never changes.
-    found = {p.id: p for p in db.session.scalars(
-        select(Product).where(Product.id.in_(ids), Product.status == ProductStatus.ACTIVE)
-        .options(joinedload(Product.variants), joinedload(Product.images))).unique()}
+    found = {p.id: p for p in db.session.scalars(_cards(), {"ids": ids}).unique()}
     return [found[i] for i in ids if i in found]
+
+
+@prepared
+def _cards():
+    return (select(Product).where(Product.id.in_(bindparam("ids", expanding=True)),
+                                  Product.status == ProductStatus.ACTIVE)
+            .options(joinedload(Product.variants), joinedload(Product.images)))
 
 
 def register(app: Flask) -> None:

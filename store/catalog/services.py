@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from store import search as search_index
@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from store.catalog import facets
 from store.catalog.models import (Allergen, AllergenSource, Category, CategorySlugRedirect, Product, ProductIngredient,
                                   ProductKind, ProductStatus, Variant)
+from store.db import prepared
 from store.extensions import db
 from store.markup import plain_text, render_markdown
 from store.util import page_number
@@ -347,10 +348,14 @@ def get_active_product(slug: str) -> Product | None:
     # PostgreSQL refuses NUL bytes in text (a DataError, i.e. a 500): such a slug simply matches nothing.
     if not isinstance(slug, str) or not slug or len(slug) > 160 or "\x00" in slug:
         return None
-    stmt = (select(Product).where(Product.slug == slug, Product.status == ProductStatus.ACTIVE)
+    return db.session.scalar(_active_product_by_slug(), {"slug": slug})
+
+
+@prepared
+def _active_product_by_slug():
+    return (select(Product).where(Product.slug == bindparam("slug"), Product.status == ProductStatus.ACTIVE)
             .options(selectinload(Product.variants), selectinload(Product.images),
                      selectinload(Product.ingredients), joinedload(Product.category)))
-    return db.session.scalar(stmt)
 
 
 def sitemap_entries() -> list[tuple[str, object]]:

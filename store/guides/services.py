@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import event, func, or_, select
+from sqlalchemy import bindparam, event, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from store import search as search_index
 from store.catalog import availability
 from store.catalog.models import Product, ProductStatus
+from store.db import prepared
 from store.extensions import db
 from store.guides.models import (DOI_RE, PMID_RE, Guide, GuideFAQ, GuideProduct, GuideReference, GuideStatus,
                                  GuideStep, Tag, guide_tags, step_products)
@@ -417,14 +418,18 @@ def get_published_guide(slug: str) -> Guide | None:
     """A published guide with everything its page shows, in a fixed number of queries."""
     if not isinstance(slug, str) or not slug:
         return None
-    stmt = (select(Guide).where(Guide.slug == slug, _published())
+    return db.session.scalar(_published_guide_by_slug(), {"slug": slug})
+
+
+@prepared
+def _published_guide_by_slug():
+    return (select(Guide).where(Guide.slug == bindparam("slug"), _published())
             .options(selectinload(Guide.tags),
                      selectinload(Guide.steps).selectinload(GuideStep.products).options(*_product_card_data()),
                      selectinload(Guide.faqs),
                      selectinload(Guide.references),
                      selectinload(Guide.product_links).selectinload(GuideProduct.product)
                      .options(*_product_card_data())))
-    return db.session.scalar(stmt)
 
 
 def products_used(guide: Guide) -> list[Product]:
@@ -478,16 +483,22 @@ def guides_for_product(product_id: int, limit: int = 6) -> list[Guide]:
 def products_in_same_guides(product, limit: int = 6) -> list[int]:
     """Related products, first source: the products used together with this one in published guides (in
     "tools used" or a step), most shared guides first. One query."""
-    linked = select(GuideProduct.guide_id).where(GuideProduct.product_id == product.id)
+    return list(db.session.scalars(_products_in_same_guides(), {"product_id": product.id, "limit": limit}))
+
+
+@prepared
+def _products_in_same_guides():
+    product_id = bindparam("product_id")
+    linked = select(GuideProduct.guide_id).where(GuideProduct.product_id == product_id)
     in_steps = (select(GuideStep.guide_id).join(step_products, step_products.c.step_id == GuideStep.id)
-                .where(step_products.c.product_id == product.id))
+                .where(step_products.c.product_id == product_id))
     guides = select(Guide.id).where(_published(), or_(Guide.id.in_(linked), Guide.id.in_(in_steps)))
     shared = func.count(func.distinct(GuideProduct.guide_id))
-    return list(db.session.scalars(
-        select(GuideProduct.product_id).join(Product, Product.id == GuideProduct.product_id)
-        .where(GuideProduct.guide_id.in_(guides), GuideProduct.product_id != product.id,
-               Product.status == ProductStatus.ACTIVE)
-        .group_by(GuideProduct.product_id).order_by(shared.desc(), GuideProduct.product_id).limit(limit)))
+    return (select(GuideProduct.product_id).join(Product, Product.id == GuideProduct.product_id)
+            .where(GuideProduct.guide_id.in_(guides), GuideProduct.product_id != product_id,
+                   Product.status == ProductStatus.ACTIVE)
+            .group_by(GuideProduct.product_id).order_by(shared.desc(), GuideProduct.product_id)
+            .limit(bindparam("limit")))
 
 
 def guides_by_ids(ids: list[int]) -> dict[int, Guide]:

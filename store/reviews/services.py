@@ -18,14 +18,14 @@ from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from store import outbox
 from store.catalog.models import Product, ProductStatus, Variant
 from store.claims import Finding
-from store.db import transaction
+from store.db import prepared, transaction
 from store.extensions import db
 from store.orders.models import Order, OrderLine
 from store.orders.states import FulfilmentStatus, PaymentStatus
@@ -264,9 +264,15 @@ class RatingSummary:
         return round(100 * self.distribution.get(stars, 0) / self.count) if self.count else 0
 
 
+@prepared
+def _summary():
+    return (select(Review.rating, func.count(Review.id))
+            .where(Review.product_id == bindparam("product_id"), Review.status == ReviewStatus.PUBLISHED.value)
+            .group_by(Review.rating))
+
+
 def summary(product_id: int) -> RatingSummary:
-    rows = db.session.execute(select(Review.rating, func.count(Review.id)).where(
-        Review.product_id == product_id, Review.status == ReviewStatus.PUBLISHED.value).group_by(Review.rating))
+    rows = db.session.execute(_summary(), {"product_id": product_id})
     distribution = {stars: 0 for stars in range(5, 0, -1)}
     for rating, n in rows:
         distribution[int(rating)] = int(n)
@@ -279,23 +285,37 @@ PER_PAGE = 10
 
 def published_reviews(product_id: int, *, sort: str = "newest", stars: int | None = None, page: int = 1,
                       per_page: int = PER_PAGE) -> list[Review]:
+    params = {"product_id": product_id, "limit": per_page, "offset": (page - 1) * per_page}
+    if stars is not None:
+        params["stars"] = stars
+    return list(db.session.scalars(_published_reviews(sort if sort in SORTS else "newest", stars is not None), params))
+
+
+@prepared
+def _published_reviews(sort: str, by_stars: bool):
     order = {"highest": (Review.rating.desc(), Review.published_at.desc()),
              "lowest": (Review.rating.asc(), Review.published_at.desc())}.get(sort, ())
-    stmt = select(Review).where(Review.product_id == product_id, Review.status == ReviewStatus.PUBLISHED.value)
-    if stars is not None:
-        stmt = stmt.where(Review.rating == stars)
+    stmt = select(Review).where(Review.product_id == bindparam("product_id"),
+                                Review.status == ReviewStatus.PUBLISHED.value)
+    if by_stars:
+        stmt = stmt.where(Review.rating == bindparam("stars"))
     stmt = stmt.order_by(*order, Review.published_at.desc(), Review.id.desc())
-    return list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
+    return stmt.limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+@prepared
+def _ratings_for():
+    return (select(Review.product_id, func.count(Review.id), func.sum(Review.rating))
+            .where(Review.product_id.in_(bindparam("ids", expanding=True)),
+                   Review.status == ReviewStatus.PUBLISHED.value)
+            .group_by(Review.product_id))
 
 
 def ratings_for(product_ids) -> dict[int, RatingSummary]:
     """Average and count for many products in ONE query (product cards); the query runs for an empty list
     too, so a page's query count does not depend on what it lists."""
     ids = sorted({int(i) for i in product_ids})
-    rows = db.session.execute(
-        select(Review.product_id, func.count(Review.id), func.sum(Review.rating))
-        .where(Review.product_id.in_(ids), Review.status == ReviewStatus.PUBLISHED.value)
-        .group_by(Review.product_id))
+    rows = db.session.execute(_ratings_for(), {"ids": ids})
     return {pid: RatingSummary(int(n), int(total or 0), {}) for pid, n, total in rows}
 
 
@@ -318,16 +338,21 @@ def structured_data(rating: RatingSummary, reviews: list[Review]) -> dict:
 
 def bought_together(product, limit: int = 6) -> list[int]:
     """Products bought in the same paid orders as this one, most orders first (one query)."""
+    return list(db.session.scalars(_bought_together(), {"product_id": product.id, "limit": limit}))
+
+
+@prepared
+def _bought_together():
     mine_line, mine_variant = aliased(OrderLine), aliased(Variant)
+    product_id = bindparam("product_id")
     with_it = (select(mine_line.order_id).join(mine_variant, mine_variant.id == mine_line.variant_id)
-               .where(mine_variant.product_id == product.id))
+               .where(mine_variant.product_id == product_id))
     orders = func.count(func.distinct(OrderLine.order_id))
-    return list(db.session.scalars(
-        select(Variant.product_id).select_from(OrderLine).join(Variant, Variant.id == OrderLine.variant_id)
-        .join(Order, Order.id == OrderLine.order_id).join(Product, Product.id == Variant.product_id)
-        .where(OrderLine.order_id.in_(with_it), Variant.product_id != product.id, _paid_orders_clause(),
-               Product.status == ProductStatus.ACTIVE)
-        .group_by(Variant.product_id).order_by(orders.desc(), Variant.product_id).limit(limit)))
+    return (select(Variant.product_id).select_from(OrderLine).join(Variant, Variant.id == OrderLine.variant_id)
+            .join(Order, Order.id == OrderLine.order_id).join(Product, Product.id == Variant.product_id)
+            .where(OrderLine.order_id.in_(with_it), Variant.product_id != product_id, _paid_orders_clause(),
+                   Product.status == ProductStatus.ACTIVE)
+            .group_by(Variant.product_id).order_by(orders.desc(), Variant.product_id).limit(bindparam("limit")))
 
 
 # ------------------------------------------------------------------ invitations (the scheduled job)

@@ -1,8 +1,9 @@
 """Disclaimers: the current version of each kind, and new versions (never edits in place)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
+from store.db import prepared
 from store.extensions import db
 from store.safety.models import Disclaimer, DisclaimerKind
 from store.util import utcnow
@@ -12,15 +13,16 @@ class MissingDisclaimer(RuntimeError):
     """No disclaimer of this kind exists: pages that must show one refuse to render."""
 
 
+@prepared
+def _current_disclaimer():
+    return (select(Disclaimer).where(Disclaimer.kind == bindparam("kind"), Disclaimer.effective_at <= bindparam("now"))
+            .order_by(Disclaimer.version.desc()).limit(1))
+
+
 def current_disclaimer(kind: DisclaimerKind | str = DisclaimerKind.PRODUCT) -> Disclaimer:
     """The newest version in effect. Raises MissingDisclaimer when there is none: a product page
     without its disclaimer must fail loudly rather than render."""
-    disclaimer = db.session.scalar(
-        select(Disclaimer)
-        .where(Disclaimer.kind == str(kind), Disclaimer.effective_at <= utcnow())
-        .order_by(Disclaimer.version.desc())
-        .limit(1)
-    )
+    disclaimer = db.session.scalar(_current_disclaimer(), {"kind": str(kind), "now": utcnow()})
     if disclaimer is None:
         raise MissingDisclaimer(f"No {kind} disclaimer is in effect; run `flask seed-demo` or add one in the admin.")
     return disclaimer
