@@ -295,8 +295,12 @@ def active_product_ids(filters: facets.Filters) -> Select:
 
 def categories() -> list[Category]:
     """The categories the shop front shows (hidden ones left out), in the back office's order."""
-    return list(db.session.scalars(select(Category).where(Category.hidden.is_(False))
-                                   .order_by(Category.position, Category.name)))
+    return list(db.session.scalars(_visible_categories()))
+
+
+@prepared
+def _visible_categories():
+    return select(Category).where(Category.hidden.is_(False)).order_by(Category.position, Category.name)
 
 
 def category_redirect(slug: str) -> Category | None:
@@ -339,9 +343,13 @@ def change_category_slug(category: Category, new_slug: str) -> None:
 
 
 def featured_products(limit: int = 8) -> list[Product]:
-    stmt = (select(Product).where(Product.status == ProductStatus.ACTIVE, Product.featured.is_(True))
-            .order_by(Product.name).limit(limit))
-    return list(db.session.scalars(_with_card_data(stmt)))
+    return list(db.session.scalars(_featured_products(), {"limit": limit}))
+
+
+@prepared
+def _featured_products():
+    return _with_card_data(select(Product).where(Product.status == ProductStatus.ACTIVE, Product.featured.is_(True))
+                           .order_by(Product.name).limit(bindparam("limit")))
 
 
 def get_active_product(slug: str) -> Product | None:
