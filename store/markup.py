@@ -47,5 +47,10 @@ def render_markdown(source: str | None) -> str:
 
 def plain_text(source: str | None) -> str:
     """Markdown to plain text (for meta descriptions, search indexing)."""
-    html = _md.render(source or "")
-    return " ".join(nh3.clean(html, tags=set()).split())
+    return html_text(_md.render(source or ""))
+
+
+def html_text(html: str | None) -> str:
+    """The plain text of HTML already rendered (a page's structured data reads the kept ``*_html`` columns
+    rather than rendering the Markdown again on every request)."""
+    return " ".join(nh3.clean(html or "", tags=set()).split())

@@ -6,7 +6,7 @@ from flask import Flask, abort, current_app, render_template, request, url_for
 from store import search as search_index
 from store.catalog import related
 from store.guides import bp, services
-from store.markup import plain_text
+from store.markup import html_text
 from store.seo import breadcrumb_jsonld, faq_jsonld, register_sitemap
 from store import util
 from store.pagecache import cacheable
@@ -60,7 +60,7 @@ def guide_detail(slug: str):
                            breadcrumbs_data=breadcrumb_jsonld([
                                ("Guides", absolute_url_for("guides.guide_list")),
                                (guide.title, absolute_url_for("guides.guide_detail", slug=guide.slug))]),
-                           faq_data=faq_jsonld((f.question, plain_text(f.answer_md)) for f in guide.faqs))
+                           faq_data=faq_jsonld((f.question, html_text(f.answer_html)) for f in guide.faqs))
 
 
 def _guide_jsonld(guide, products) -> dict:
@@ -88,7 +88,7 @@ def _guide_jsonld(guide, products) -> dict:
     if guide.hero_image:
         data["image"] = absolute_url_for("static", filename=guide.hero_image)
     if guide.steps:
-        data["step"] = [{"@type": "HowToStep", "position": i, "name": step.title, "text": plain_text(step.body_md),
+        data["step"] = [{"@type": "HowToStep", "position": i, "name": step.title, "text": html_text(step.body_html),
                          "url": f"{page_url}#step-{i}"} for i, step in enumerate(guide.steps, 1)]
         data["tool"] = [{"@type": "HowToTool", "name": p.name,
                          "url": absolute_url_for("catalog.product_detail", slug=p.slug)} for p in products]

@@ -199,3 +199,50 @@ def test_stock_badge_macro_renders_the_policys_status(ctx, on_hand, html):
         rendered = render_template_string('{% import "_macros.html" as m %}{{ m.stock_badge(stock_status(v)) }}',
                                           v=_variant(on_hand=on_hand))
     assert rendered.strip() == html
+
+
+# ---------------------------------------------------------------- a card's offer, in one pass
+
+def _card(*variants) -> Product:
+    product = _product()
+    for v in variants:
+        v.product = product
+    return product
+
+
+def test_card_offer_lowest_price_from_and_sale(ctx):
+    cheap = _variant(5, label="Small")
+    cheap.price_cents, cheap.compare_at_cents = 900, 1200
+    dear = _variant(5, label="Large")
+    dear.price_cents = 1500
+    hidden = _variant(5, label="Old", active=False)
+    hidden.price_cents = 100  # inactive: neither its price nor its stock counts
+    offer = av.card_offer(_card(cheap, dear, hidden))
+    assert (offer.price_cents, offer.varies, offer.on_sale) == (900, True, True)
+    assert offer.status == av.product_stock_status(cheap.product)
+    assert offer.status.label == "In stock"
+
+
+def test_card_offer_one_price_no_sale_and_sold_out(ctx):
+    a, b = _variant(0, label="A"), _variant(0, label="B")
+    offer = av.card_offer(_card(a, b))
+    assert (offer.price_cents, offer.varies, offer.on_sale) == (1000, False, False)
+    assert offer.status.code == "out"
+
+
+def test_card_offer_without_sellable_variants(ctx):
+    offer = av.card_offer(_card(_variant(5, active=False)))
+    assert offer.price_cents is None and not offer.varies and not offer.on_sale
+    assert offer.status.code == "out"
+
+
+def test_card_shows_the_offer(ctx):
+    cheap = _variant(2, label="Small")
+    cheap.price_cents, cheap.compare_at_cents = 900, 1200
+    dear = _variant(2, label="Large")
+    dear.price_cents = 1500
+    product = _card(cheap, dear)
+    product.images = []
+    with ctx.test_request_context("/"):
+        html = render_template_string('{% from "_macros.html" import product_card %}{{ product_card(p) }}', p=product)
+    assert "From $9.00" in html and "badge--sale" in html and "Only 4 left" in html
