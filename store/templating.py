@@ -2,6 +2,7 @@
 template globals from its ``register(app)`` (see create_app)."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -101,8 +102,35 @@ def register_static_fingerprints(app: Flask) -> None:
         return response
 
 
+URL_MEMO_SIZE = 4096
+
+
+def register_url_memo(app: Flask) -> None:
+    """Templates' ``url_for`` remembers the links it built (a page builds 40 to 90, most of them the same on
+    every page: the header, the footer, the fingerprinted assets, the placeholder picture). Only plain calls are
+    kept: an absolute endpoint with string or number values, no ``_external``/``_anchor``/``_method``/``_scheme``;
+    the key holds the request's script root, the one part of the request a relative link depends on. A link is
+    a function of the URL map, which never changes while the process runs, so the memo never goes stale; it is
+    bounded (least recently used links leave first) and holds nothing another instance needs."""
+    build = app.jinja_env.globals["url_for"]
+
+    @functools.lru_cache(maxsize=URL_MEMO_SIZE)
+    def memo(script_root: str, endpoint: str, values: tuple) -> str:
+        return build(endpoint, **dict(values))
+
+    def url_for_memo(endpoint: str, **values):
+        if (isinstance(endpoint, str) and not endpoint.startswith(".") and has_request_context()
+                and all(not k.startswith("_") and isinstance(v, (str, int)) and not isinstance(v, bool)
+                        for k, v in values.items())):
+            return memo(request.script_root, endpoint, tuple(values.items()))  # in order: it is the query string's
+        return build(endpoint, **values)
+
+    app.jinja_env.globals["url_for"] = url_for_memo
+
+
 def register(app: Flask) -> None:
     register_static_fingerprints(app)
+    register_url_memo(app)
 
     @app.template_filter("money")
     def money_filter(cents, currency: str | None = None):
