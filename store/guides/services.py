@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import bindparam, event, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from store import search as search_index
 from store.catalog import availability
@@ -428,7 +428,8 @@ def _published_guide_by_slug():
                      selectinload(Guide.steps).selectinload(GuideStep.products).options(*_product_card_data()),
                      selectinload(Guide.faqs),
                      selectinload(Guide.references),
-                     selectinload(Guide.product_links).selectinload(GuideProduct.product)
+                     # each link's product in the links' own query (a join: one product a link)
+                     selectinload(Guide.product_links).joinedload(GuideProduct.product)
                      .options(*_product_card_data())))
 
 
