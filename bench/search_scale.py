@@ -11,11 +11,18 @@ description draws its words from a 6,000-word Zipf-distributed vocabulary, so mo
 common. Queries are what shoppers type: a product word, two words, a prefix, a typo, a synonym; "broad" ones
 (one common product word) match a fixed share of the catalog and are reported on their own line.
 
+The sizes are measured in turns (``--rounds``), the same queries each round, and each size's p50 and p95 are taken
+over all its rounds: a slow minute on a shared machine then weighs on every size alike instead of on whichever
+size it happened to fall. Before measuring, what start-up and the seeding left alive is frozen out of the garbage
+collector (``gc.freeze()``), as ``wsgi.py`` does in a worker once the app is built.
+
 Usage: python bench/search_scale.py [--sizes 1000,10000,100000] [--engines sqlite,postgresql] [--requests 200]
+       [--rounds 3]
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import random
@@ -131,7 +138,8 @@ def _pct(samples):
     return statistics.median(ordered), p95
 
 
-def measure(app, material, requests: int, rng) -> dict:
+def measure(app, material, requests: int, rng) -> dict[str, list[float]]:
+    """One round: ``requests`` timed calls of each measurement (ms per call, in the order made)."""
     from store import search as search_index
     from store.catalog import facets, services
     from store.extensions import db
@@ -147,7 +155,7 @@ def measure(app, material, requests: int, rng) -> dict:
                 fn(value)
                 samples.append((time.perf_counter() - start) * 1000)
                 db.session.rollback()
-            results[label] = _pct(samples)
+            results[label] = samples
 
         selective = _queries(material, rng, requests)
         broad = [BROAD[i % len(BROAD)] for i in range(requests // 2)]
@@ -215,7 +223,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--engines", default="sqlite,postgresql")
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=200, help="timed calls per measurement and round")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     logging.disable(logging.WARNING)
 
@@ -225,33 +234,54 @@ def main() -> None:
     from store import create_app
     from store.extensions import db
 
+    sizes = [int(s) for s in args.sizes.split(",")]
     table = []
     for engine_name in args.engines.split(","):
-        for n in (int(s) for s in args.sizes.split(",")):
-            url, drop = _database(engine_name, n)
-            try:
+        built, drops = {}, []
+        try:
+            for n in sizes:
+                url, drop = _database(engine_name, n)
+                if drop is not None:
+                    drops.append(drop)
                 app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ECHO=False)
                 with app.app_context():
                     upgrade()
                 started = time.perf_counter()
                 material = seed(app, n, random.Random(42))
-                seeded = time.perf_counter() - started
-                results = measure(app, material, args.requests, random.Random(7))
-                print(f"\n{engine_name} · {n:,} products (seeded in {seeded:.1f} s) · {args.requests} requests each")
-                for label, (p50, p95) in results.items():
+                built[n] = (app, material, time.perf_counter() - started)
+            # The sizes take turns, a round each (the same queries every round), so that whatever else the
+            # machine does in a while weighs on every size alike; a size's p50 / p95 are over all its rounds.
+            # As wsgi.py does once the app is built, what start-up (here also the seeding) left alive is frozen,
+            # so the collector's full passes walk the requests' own objects only.
+            gc.collect()
+            gc.freeze()
+            samples: dict = {n: {} for n in sizes}
+            for _ in range(args.rounds):
+                for n in sizes:
+                    app, material, _seeded = built[n]
+                    for label, values in measure(app, material, args.requests, random.Random(7)).items():
+                        samples[n].setdefault(label, []).extend(values)
+            gc.unfreeze()
+            for n in sizes:
+                seeded = built[n][2]
+                print(f"\n{engine_name} · {n:,} products (seeded in {seeded:.1f} s) · "
+                      f"{args.rounds} rounds of {args.requests} requests each")
+                for label, values in samples[n].items():
+                    p50, p95 = _pct(values)
                     print(f"  {label:<48} p50 {p50:7.2f} ms   p95 {p95:7.2f} ms")
                     table.append((engine_name, n, label, p50, p95))
+        finally:
+            for app, _material, _seeded in built.values():
                 with app.app_context():
                     db.engine.dispose()
-            finally:
-                if drop is not None:
-                    drop()
+            for drop in drops:
+                drop()
     print("\np95 at the largest size / p95 at the smallest, per engine and measurement:")
     by_key: dict = {}
     for engine_name, n, label, p50, p95 in table:
         by_key.setdefault((engine_name, label), {})[n] = p95
-    for (engine_name, label), sizes in by_key.items():
-        small, large = sizes[min(sizes)], sizes[max(sizes)]
+    for (engine_name, label), by_size in by_key.items():
+        small, large = by_size[min(by_size)], by_size[max(by_size)]
         print(f"  {engine_name:<10} {label:<48} {large / small:5.1f}x  ({small:.2f} -> {large:.2f} ms)")
 
 

@@ -171,12 +171,21 @@ def _prepare_server_database(app: Flask) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024
+
+
 def _sqlite_pragmas(engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # Read the file through a memory map (up to SQLITE_MMAP_BYTES) instead of copying each page into this
+        # connection's own small page cache: every connection and process shares the OS's cached pages, so a
+        # query reading a thousand scattered rows of a 100,000-product catalog costs what it does on a small one
+        # (the benchmark's broad search at 100k: its facet counts 5.1 -> 2.1 ms). Writes still go through the
+        # journal as before; an in-memory database ignores it.
+        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.close()
 
 

@@ -14,7 +14,6 @@ from typing import Callable
 
 from flask import Flask, current_app
 from sqlalchemy import bindparam, false, select
-from sqlalchemy.orm import joinedload
 
 from store.catalog.models import Product, ProductStatus
 from store.db import prepared
@@ -62,17 +61,12 @@ def related_ids(product: Product, limit: int = LIMIT) -> list[int]:
 
 def related_products(product: Product, limit: int = LIMIT) -> list[Product]:
     """The related products that are for sale, in the sources' order (cards ready: variants and images)."""
+    from store.catalog.services import products_by_ids  # services imports the areas' registries
+
     ids = related_ids(product, limit)
     # One query, run even when no source found anything, so the page's query count never changes.
-    found = {p.id: p for p in db.session.scalars(_cards(), {"ids": ids}).unique()}
+    found = products_by_ids(ids)
     return [found[i] for i in ids if i in found]
-
-
-@prepared
-def _cards():
-    return (select(Product).where(Product.id.in_(bindparam("ids", expanding=True)),
-                                  Product.status == ProductStatus.ACTIVE)
-            .options(joinedload(Product.variants), joinedload(Product.images)))
 
 
 def register(app: Flask) -> None:

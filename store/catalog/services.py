@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from store import search as search_index
 from decimal import Decimal, InvalidOperation
@@ -373,11 +373,24 @@ def sitemap_entries() -> list[tuple[str, object]]:
     ).all())
 
 
+# What a product card shows (``product_card`` in templates/_macros.html: name, summary, first picture, the
+# variants' prices and stock); the product page's copy (description, warnings) is not read for a card. Another
+# column, if something asks for it, loads on first use.
+CARD_COLUMNS = (Product.slug, Product.name, Product.kind, Product.status, Product.summary, Product.featured,
+                Product.category_id)
+
+
 def products_by_ids(ids: list[int]) -> dict[int, Product]:
-    if not ids:
-        return {}
-    stmt = _with_card_data(select(Product).where(Product.id.in_(ids), Product.status == ProductStatus.ACTIVE))
-    return {p.id: p for p in db.session.scalars(stmt)}
+    """The active products among ``ids``, ready for their cards (variants and pictures), in one query: search
+    results and related products. Run even for no ids, so a page's query count does not depend on the data."""
+    return {p.id: p for p in db.session.scalars(_cards_by_ids(), {"ids": list(ids)}).unique()}
+
+
+@prepared
+def _cards_by_ids():
+    return (select(Product).where(Product.id.in_(bindparam("ids", expanding=True)),
+                                  Product.status == ProductStatus.ACTIVE)
+            .options(load_only(*CARD_COLUMNS), joinedload(Product.variants), joinedload(Product.images)))
 
 
 # ---------------------------------------------------------------- presentation helpers
