@@ -15,7 +15,7 @@ looking for oils first, and the guides about them are shown beside them.
 """
 from __future__ import annotations
 
-from sqlalchemy import (Float, Select, String, and_, bindparam, case, column, func, insert, literal_column, or_,
+from sqlalchemy import (Float, Select, String, bindparam, case, column, func, insert, literal_column, or_,
                         select, table)
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -197,17 +197,15 @@ class PostgresEngine:
                                        .order_by(func.length(SearchWord.word), SearchWord.word).limit(limit)))
 
     def similar_words(self, token: str) -> list[str]:
-        value = bindparam(None, token, type_=String)
-        similarity = func.greatest(func.similarity(SearchWord.word, value),
-                                   func.word_similarity(value, SearchWord.word))
         # Trigram similarity (GIN-indexed operators, thresholds 0.3 and 0.6), or the same first two letters and
-        # a length within two: "splnit" shares too few trigrams with "splint" for the operators alone.
-        same_start = and_(SearchWord.word.like(token[:2] + "%"),
-                          func.length(SearchWord.word).between(len(token) - 2, len(token) + 2))
-        stmt = (select(SearchWord.word)
-                .where(or_(SearchWord.word.op("%")(value), value.op("<%")(SearchWord.word), same_start))
-                .order_by(similarity.desc(), SearchWord.word).limit(CANDIDATES))
-        return list(db.session.scalars(stmt))
+        # a length within two: "splnit" shares too few trigrams with "splint" for the operators alone. The
+        # query is the database function search_similar_words (migration search_4), planned on the indexes.
+        low = token[:2]
+        high = low[:-1] + chr(ord(low[-1]) + 1)
+        found = func.search_similar_words(bindparam(None, token, type_=String), bindparam(None, low, type_=String),
+                                          bindparam(None, high, type_=String), len(token) - 2, len(token) + 2,
+                                          CANDIDATES, type_=String)
+        return list(db.session.scalars(select(found)))
 
 
 _ENGINES = {"sqlite": SqliteEngine(), "postgresql": PostgresEngine()}

@@ -243,3 +243,31 @@ def test_a_guide_search_finds_a_guide_among_many_matching_products(db):
     db.session.commit()
     assert [h.doc_id for h in search.search("roller", ("guide",))] == [guide.id]
     assert len(search.search("roller", ("product",), limit=100)) == 30
+
+
+def test_similar_words_on_postgresql_are_the_plain_trigram_query(db):
+    """search_similar_words (migration search_4) answers what the plain query over search_words answers: the same
+    words in the same order, for typos, prefixes and words at the end of the alphabet."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's typo lookup (SQLite's is the FTS5 trigram table)")
+    from sqlalchemy import String, and_, bindparam, func, or_, select
+
+    from store.search import engines
+    from store.search.models import SearchWord
+
+    vocabulary = ["roller", "rollers", "rolling", "splint", "splints", "massage", "warming", "arnica", "zygote",
+                  "zzyzx", "ro9er", "heel", "heels", "plantar", "fascia", "fasciitis", "gua", "sha", "board"]
+    engines.add_words(vocabulary)
+    db.session.flush()
+    for token in ["rolr", "roler", "splnit", "msasage", "zyzgote", "zzyzz", "ro9e", "hele", "plantra", "fasciits"]:
+        value = bindparam(None, token, type_=String)
+        similarity = func.greatest(func.similarity(SearchWord.word, value),
+                                   func.word_similarity(value, SearchWord.word))
+        same_start = and_(SearchWord.word.like(token[:2] + "%"),
+                          func.length(SearchWord.word).between(len(token) - 2, len(token) + 2))
+        plain = list(db.session.scalars(
+            select(SearchWord.word)
+            .where(or_(SearchWord.word.op("%")(value), value.op("<%")(SearchWord.word), same_start))
+            .order_by(similarity.desc(), SearchWord.word).limit(engines.CANDIDATES)))
+        assert engines.for_session().similar_words(token) == plain, token
+        assert plain, token
