@@ -16,6 +16,7 @@ from flask import Flask, current_app
 from sqlalchemy import bindparam, false, select
 
 from store.catalog.models import Product, ProductStatus
+from store.catalog.services import products_by_ids
 from store.db import prepared
 from store.extensions import db
 
@@ -61,8 +62,6 @@ def related_ids(product: Product, limit: int = LIMIT) -> list[int]:
 
 def related_products(product: Product, limit: int = LIMIT) -> list[Product]:
     """The related products that are for sale, in the sources' order (cards ready: variants and images)."""
-    from store.catalog.services import products_by_ids  # services imports the areas' registries
-
     ids = related_ids(product, limit)
     # One query, run even when no source found anything, so the page's query count never changes.
     found = products_by_ids(ids)
