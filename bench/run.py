@@ -23,7 +23,7 @@ WORDS = ("steel edge stone gua sha foam roller ball peanut cane hook foot arch h
 
 
 def seed(app, n: int) -> None:
-    from sqlalchemy import insert
+    from sqlalchemy import insert, select
 
     from store.catalog import services
     from store.catalog.models import Category, Product, ProductImage, Variant
@@ -57,8 +57,7 @@ def seed(app, n: int) -> None:
         db.session.execute(insert(Variant), variants)
         db.session.execute(insert(ProductImage), images)
         db.session.commit()
-        for product in db.session.scalars(services.listing_statement(
-                services.ListingQuery(category=None, in_stock=False, sort="name", page=1))):
+        for product in db.session.scalars(select(Product).order_by(Product.id)):
             services.reindex_product(product)
         db.session.commit()
 

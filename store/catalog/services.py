@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from store import search as search_index
 from decimal import Decimal, InvalidOperation
 
-from store.catalog import facets
+from store.catalog import cards, facets
 from store.catalog.models import (Allergen, AllergenSource, Category, CategorySlugRedirect, Product, ProductIngredient,
                                   ProductKind, ProductStatus, Variant)
 from store.db import prepared
@@ -272,18 +272,21 @@ LIST_ORDERS = {
 
 
 def listing_statement(q: ListingQuery) -> Select:
-    stmt = facets.listing(select(Product), q.filters(), sorted_by_price=q.sort in ("price_asc", "price_desc"))
-    return _with_card_data(stmt.order_by(*LIST_ORDERS[q.sort]))
+    """The ids of the listing's products, in its order (a page of them is loaded as cards)."""
+    stmt = facets.listing(select(Product.id), q.filters(), sorted_by_price=q.sort in ("price_asc", "price_desc"))
+    return stmt.order_by(*LIST_ORDERS[q.sort])
 
 
 def list_products(q: ListingQuery, total: int | None = None):
-    """One page of the listing. ``total``: the count already known (the facet counts give it); otherwise it is
-    read from the counts the database keeps (``facets.counts``), never a COUNT(*) over every product."""
+    """One page of the listing, its items product cards (``cards.Card``): the page's ids, then their cards.
+    ``total``: the count already known (the facet counts give it); otherwise it is read from the counts the
+    database keeps (``facets.counts``), never a COUNT(*) over every product."""
     per_page = current_app.config["PRODUCTS_PER_PAGE"]
     if total is None:
         total = facets.counts(q.filters(), []).total
     pagination = db.paginate(listing_statement(q), page=q.page, per_page=per_page, error_out=False,
                              max_per_page=60, count=False)
+    pagination.items = cards.cards_in_order(list(pagination.items))
     pagination.total = total
     return pagination
 
@@ -342,14 +345,15 @@ def change_category_slug(category: Category, new_slug: str) -> None:
     category.slug = new_slug
 
 
-def featured_products(limit: int = 8) -> list[Product]:
-    return list(db.session.scalars(_featured_products(), {"limit": limit}))
+def featured_products(limit: int = 8) -> list[cards.Card]:
+    """The home page's featured products, by name, as cards."""
+    return cards.cards_in_order(list(db.session.scalars(_featured_products(), {"limit": limit})))
 
 
 @prepared
 def _featured_products():
-    return _with_card_data(select(Product).where(Product.status == ProductStatus.ACTIVE, Product.featured.is_(True))
-                           .order_by(Product.name).limit(bindparam("limit")))
+    return (select(Product.id).where(Product.status == ProductStatus.ACTIVE, Product.featured.is_(True))
+            .order_by(Product.name).limit(bindparam("limit")))
 
 
 def get_active_product(slug: str) -> Product | None:
@@ -373,24 +377,10 @@ def sitemap_entries() -> list[tuple[str, object]]:
     ).all())
 
 
-# What a product card shows (``product_card`` in templates/_macros.html: name, summary, first picture, the
-# variants' prices and stock); the product page's copy (description, warnings) is not read for a card. Another
-# column, if something asks for it, loads on first use.
-CARD_COLUMNS = (Product.slug, Product.name, Product.kind, Product.status, Product.summary, Product.featured,
-                Product.category_id)
-
-
-def products_by_ids(ids: list[int]) -> dict[int, Product]:
-    """The active products among ``ids``, ready for their cards (variants and pictures), in one query: search
-    results and related products. Run even for no ids, so a page's query count does not depend on the data."""
-    return {p.id: p for p in db.session.scalars(_cards_by_ids(), {"ids": list(ids)}).unique()}
-
-
-@prepared
-def _cards_by_ids():
-    return (select(Product).where(Product.id.in_(bindparam("ids", expanding=True)),
-                                  Product.status == ProductStatus.ACTIVE)
-            .options(load_only(*CARD_COLUMNS), joinedload(Product.variants), joinedload(Product.images)))
+def products_by_ids(ids: list[int]) -> dict[int, cards.Card]:
+    """The active products among ``ids`` as cards (``cards.cards_by_ids``): search results and related
+    products."""
+    return cards.cards_by_ids(ids)
 
 
 # ---------------------------------------------------------------- presentation helpers
