@@ -15,11 +15,12 @@ looking for oils first, and the guides about them are shown beside them.
 """
 from __future__ import annotations
 
-from sqlalchemy import (Float, Select, String, bindparam, case, column, func, insert, literal_column, or_,
+from sqlalchemy import (BindParameter, Float, Select, String, bindparam, case, column, func, insert, literal_column, or_,
                         select, table)
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from store.db import prepared
 from store.extensions import db
 from store.search.models import SearchDocument, SearchWord
 
@@ -72,35 +73,64 @@ class SqliteEngine:
         types = " OR ".join('"' + fold_type(t) + '"' for t in doc_types)
         return f"{text} AND (doc_type : ({types}))"
 
-    def _matching(self, slots, match_all, doc_types=()):
-        expression = bindparam(None, self.match_expression(slots, match_all, doc_types), type_=String)
-        return literal_column("search_fts").op("MATCH")(expression)
-
-    def _base(self, columns, slots, match_all, doc_types):
+    @staticmethod
+    def _base(columns, doc_types, match):
+        """The documents of ``doc_types`` matching ``match`` (a bindparam or a value: the FTS5 expression)."""
+        if not isinstance(match, BindParameter):
+            match = bindparam(None, match, type_=String)
         return (select(*columns).select_from(SearchDocument)
-                .join(self._fts, self._fts.c.rowid == SearchDocument.id)
-                .where(self._matching(slots, match_all, doc_types), SearchDocument.doc_type.in_(doc_types)))
+                .join(SqliteEngine._fts, SqliteEngine._fts.c.rowid == SearchDocument.id)
+                .where(literal_column("search_fts").op("MATCH")(match), SearchDocument.doc_type.in_(doc_types)))
 
-    def exists(self, slots, match_all, doc_types) -> bool:
-        return db.session.scalar(self._base([SearchDocument.id], slots, match_all, doc_types).limit(1)) is not None
-
-    def ranked(self, slots, match_all, doc_types, limit, restrict):
+    @staticmethod
+    def _candidates(doc_types, match):
         bm25 = func.bm25(literal_column("search_fts"), literal_column(str(TITLE_WEIGHT)),
                          literal_column(str(KEYWORDS_WEIGHT)), literal_column(str(BODY_WEIGHT)),
                          literal_column("0.0"), type_=Float)  # the doc_type column does not score
+        return SqliteEngine._base([SearchDocument.doc_type, SearchDocument.doc_id, bm25.label("bm25")], doc_types,
+                                  match)
+
+    @staticmethod
+    def _ranking(inner: Select):
         # The candidates (at most RANK_CANDIDATES, FTS5 stops reading there), then the best of them: bm25 is
         # lower-is-better, the score higher-is-better.
-        inner = self._base([SearchDocument.doc_type, SearchDocument.doc_id, bm25.label("bm25")], slots, match_all,
-                           doc_types)
-        candidates = _restricted(inner, restrict).limit(RANK_CANDIDATES).subquery()
+        candidates = inner.limit(bindparam("candidates")).subquery()
         boost = case((candidates.c.doc_type == "product", PRODUCT_BOOST), else_=1.0)
         score = (-candidates.c.bm25 * boost).label("score")
-        stmt = (select(candidates.c.doc_type, candidates.c.doc_id, score)
-                .order_by(score.desc(), candidates.c.doc_type, candidates.c.doc_id))
-        return db.session.execute(stmt.limit(limit)).all()
+        return (select(candidates.c.doc_type, candidates.c.doc_id, score)
+                .order_by(score.desc(), candidates.c.doc_type, candidates.c.doc_id).limit(bindparam("limit")))
+
+    # Built once per set of document types, the match expression bound at execution: building these costs more
+    # Python than FTS5 takes to run a narrow query.
+    @staticmethod
+    @prepared
+    def _exists(doc_types: tuple[str, ...]):
+        return SqliteEngine._base([SearchDocument.id], doc_types, bindparam("match", type_=String)).limit(1)
+
+    @staticmethod
+    @prepared
+    def _ranked(doc_types: tuple[str, ...]):
+        return SqliteEngine._ranking(SqliteEngine._candidates(doc_types, bindparam("match", type_=String)))
+
+    def exists(self, slots, match_all, doc_types) -> bool:
+        doc_types = tuple(doc_types)
+        match = self.match_expression(slots, match_all, doc_types)
+        return db.session.scalar(self._exists(doc_types), {"match": match}) is not None
+
+    def ranked(self, slots, match_all, doc_types, limit, restrict):
+        doc_types = tuple(doc_types)
+        match = self.match_expression(slots, match_all, doc_types)
+        if not restrict:
+            values = {"match": match, "limit": limit, "candidates": RANK_CANDIDATES}
+            return db.session.execute(self._ranked(doc_types), values).all()
+        # A facet filter's select is the caller's: the statement is built for it.
+        stmt = self._ranking(_restricted(self._candidates(doc_types, match), restrict))
+        return db.session.execute(stmt, {"limit": limit, "candidates": RANK_CANDIDATES}).all()
 
     def ids(self, slots, match_all, doc_type, limit=None) -> Select:
-        return self._base([SearchDocument.doc_id], slots, match_all, (doc_type,)).limit(limit)
+        # A select for the caller to embed (facet counts), its value bound in it.
+        return self._base([SearchDocument.doc_id], (doc_type,),
+                          self.match_expression(slots, match_all, (doc_type,))).limit(limit)
 
     def add_words(self, words: list[str]) -> None:
         if words:
