@@ -167,46 +167,88 @@ class PostgresEngine:
     _vector = literal_column("search_documents.search_vector", type_=TSVECTOR)
 
     @staticmethod
-    def _alternative(alt):
-        config = literal_column("'english'")
+    def _text(alt) -> str:
+        """What an alternative gives its tsquery function: ``word:*`` for the prefix, a quoted phrase, a word."""
         if alt.prefix:
-            return func.to_tsquery(config, bindparam(None, alt.tokens[0] + ":*", type_=String), type_=TSQUERY)
+            return alt.tokens[0] + ":*"
         phrase = " ".join(alt.tokens)
-        if len(alt.tokens) > 1:
-            phrase = f'"{phrase}"'
-        return func.websearch_to_tsquery(config, bindparam(None, phrase, type_=String), type_=TSQUERY)
+        return f'"{phrase}"' if len(alt.tokens) > 1 else phrase
 
-    def tsquery(self, slots, match_all):
-        combined = None
-        for slot in slots:
+    @staticmethod
+    def _combine(shape, match_all, value):
+        """The tsquery of a plan's shape (per slot, whether each alternative is the prefix): ``value(i)`` is the
+        i-th alternative's text, a bound value or a named bindparam."""
+        config = literal_column("'english'")
+        combined, i = None, 0
+        for slot in shape:
             either = None
-            for alt in slot:
-                q = self._alternative(alt)
+            for prefix in slot:
+                fn = func.to_tsquery if prefix else func.websearch_to_tsquery
+                q = fn(config, value(i), type_=TSQUERY)
+                i += 1
                 either = q if either is None else either.op("||", return_type=TSQUERY)(q)
             combined = (either if combined is None
                         else combined.op("&&" if match_all else "||", return_type=TSQUERY)(either))
         return combined
 
+    @staticmethod
+    def _shape(slots) -> tuple:
+        return tuple(tuple(a.prefix for a in slot) for slot in slots)
+
+    def _values(self, slots) -> dict:
+        return {f"q{i}": self._text(a) for i, a in enumerate(a for slot in slots for a in slot)}
+
+    def tsquery(self, slots, match_all):
+        texts = [self._text(a) for slot in slots for a in slot]
+        return self._combine(self._shape(slots), match_all, lambda i: bindparam(None, texts[i], type_=String))
+
+    @staticmethod
+    def _named(shape, match_all):
+        return PostgresEngine._combine(shape, match_all, lambda i: bindparam(f"q{i}", type_=String))
+
     def _base(self, columns, query, doc_types):
         return (select(*columns).where(self._vector.bool_op("@@")(query), SearchDocument.doc_type.in_(doc_types)))
 
-    def exists(self, slots, match_all, doc_types) -> bool:
-        stmt = self._base([SearchDocument.id], self.tsquery(slots, match_all), doc_types).limit(1)
-        return db.session.scalar(stmt) is not None
-
-    def ranked(self, slots, match_all, doc_types, limit, restrict):
-        query = self.tsquery(slots, match_all)
+    def _ranking(self, query, doc_types, restrict):
         # The candidates (at most RANK_CANDIDATES rows of the GIN bitmap), then ts_rank over those only.
         inner = self._base([SearchDocument.doc_type, SearchDocument.doc_id, self._vector.label("vector")], query,
                            doc_types)
-        candidates = _restricted(inner, restrict).limit(RANK_CANDIDATES).subquery()
+        candidates = _restricted(inner, restrict).limit(bindparam("candidates")).subquery()
         boost = case((candidates.c.doc_type == "product", PRODUCT_BOOST), else_=1.0)
         score = (func.ts_rank(candidates.c.vector, query, type_=Float) * boost).label("score")
-        stmt = (select(candidates.c.doc_type, candidates.c.doc_id, score)
-                .order_by(score.desc(), candidates.c.doc_type, candidates.c.doc_id))
-        return db.session.execute(stmt.limit(limit)).all()
+        return (select(candidates.c.doc_type, candidates.c.doc_id, score)
+                .order_by(score.desc(), candidates.c.doc_type, candidates.c.doc_id).limit(bindparam("limit")))
+
+    # Built once per plan shape (how many slots and alternatives, which is the prefix, all or any) and set of
+    # document types, the words bound at execution (q0, q1, ...): building them cost more Python than a narrow
+    # query takes to run.
+    @staticmethod
+    @prepared
+    def _exists(shape, match_all, doc_types):
+        self = _ENGINES["postgresql"]
+        return self._base([SearchDocument.id], self._named(shape, match_all), doc_types).limit(1)
+
+    @staticmethod
+    @prepared
+    def _ranked(shape, match_all, doc_types):
+        self = _ENGINES["postgresql"]
+        return self._ranking(self._named(shape, match_all), doc_types, {})
+
+    def exists(self, slots, match_all, doc_types) -> bool:
+        stmt = self._exists(self._shape(slots), match_all, tuple(doc_types))
+        return db.session.scalar(stmt, self._values(slots)) is not None
+
+    def ranked(self, slots, match_all, doc_types, limit, restrict):
+        values = {"limit": limit, "candidates": RANK_CANDIDATES}
+        if not restrict:
+            stmt = self._ranked(self._shape(slots), match_all, tuple(doc_types))
+            return db.session.execute(stmt, {**values, **self._values(slots)}).all()
+        # A facet filter's select is the caller's: the statement is built for it.
+        stmt = self._ranking(self.tsquery(slots, match_all), doc_types, restrict)
+        return db.session.execute(stmt, values).all()
 
     def ids(self, slots, match_all, doc_type, limit=None) -> Select:
+        # A select for the caller to embed (facet counts), its values bound in it.
         return self._base([SearchDocument.doc_id], self.tsquery(slots, match_all), (doc_type,)).limit(limit)
 
     def add_words(self, words: list[str]) -> None:
