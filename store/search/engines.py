@@ -33,6 +33,9 @@ CANDIDATES = 40
 # products, FTS5's bm25 takes about 1.3 us a candidate for one word, 3 us for two, against 0.1 us for matching):
 # 500 candidates are ten pages of results to choose the best page from.
 RANK_CANDIDATES = 500
+# PostgreSQL statements kept per plan shape (PostgresEngine._preparable): at most 3 slots of at most 2 alternatives,
+# so fewer than a hundred statements are ever kept, whatever shoppers type.
+PREPARED_SLOTS, PREPARED_ALTERNATIVES = 3, 2
 
 
 def _restricted(stmt: Select, restrict: dict[str, Select]) -> Select:
@@ -234,16 +237,25 @@ class PostgresEngine:
         self = _ENGINES["postgresql"]
         return self._ranking(self._named(shape, match_all), doc_types, {})
 
+    @staticmethod
+    def _preparable(slots) -> bool:
+        """Shapes kept for reuse: up to PREPARED_SLOTS slots of up to PREPARED_ALTERNATIVES each, what shoppers
+        type. The kept statements stay few whatever is typed; a longer query's statement is built for it."""
+        return len(slots) <= PREPARED_SLOTS and all(len(slot) <= PREPARED_ALTERNATIVES for slot in slots)
+
     def exists(self, slots, match_all, doc_types) -> bool:
+        if not self._preparable(slots):
+            stmt = self._base([SearchDocument.id], self.tsquery(slots, match_all), doc_types).limit(1)
+            return db.session.scalar(stmt) is not None
         stmt = self._exists(self._shape(slots), match_all, tuple(doc_types))
         return db.session.scalar(stmt, self._values(slots)) is not None
 
     def ranked(self, slots, match_all, doc_types, limit, restrict):
         values = {"limit": limit, "candidates": RANK_CANDIDATES}
-        if not restrict:
+        if not restrict and self._preparable(slots):
             stmt = self._ranked(self._shape(slots), match_all, tuple(doc_types))
             return db.session.execute(stmt, {**values, **self._values(slots)}).all()
-        # A facet filter's select is the caller's: the statement is built for it.
+        # A facet filter's select is the caller's (and a long query is rare): the statement is built for it.
         stmt = self._ranking(self.tsquery(slots, match_all), doc_types, restrict)
         return db.session.execute(stmt, values).all()
 

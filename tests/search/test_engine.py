@@ -271,3 +271,24 @@ def test_similar_words_on_postgresql_are_the_plain_trigram_query(db):
             .order_by(similarity.desc(), SearchWord.word).limit(engines.CANDIDATES)))
         assert engines.for_session().similar_words(token) == plain, token
         assert plain, token
+
+
+@pytest.mark.parametrize("q", ["roller", "foam roller", "warming oil glide", "oil", "guasha", "roller ball sphere",
+                               "massage oil arnica drops blend"])
+def test_statements_kept_per_shape_rank_what_a_statement_built_for_the_query_does(catalog, db, monkeypatch, q):
+    """The engines keep their exists and ranking statements per query shape (words bound at execution); a shape
+    too long to keep gets a statement built for it. Both give the same hits, in the same order."""
+    from store.search import engines
+    db.session.add(SearchSynonym(terms="guasha, gua sha"))
+    db.session.commit()
+    for doc_types in (("product",), ("product", "guide"), ("guide",)):
+        kept = search.search(q, doc_types)
+        monkeypatch.setattr(engines, "PREPARED_SLOTS", 0)   # PostgreSQL: every statement built for its query
+        monkeypatch.setattr(engines.SqliteEngine, "_ranked", staticmethod(  # SQLite: built afresh too
+            lambda doc_types: engines.SqliteEngine._ranking(
+                engines.SqliteEngine._candidates(doc_types, engines.bindparam("match", type_=engines.String)))))
+        built = search.search(q, doc_types)
+        monkeypatch.undo()
+        assert [(h.doc_type, h.doc_id) for h in kept] == [(h.doc_type, h.doc_id) for h in built], (q, doc_types)
+        assert [round(h.score, 9) for h in kept] == [round(h.score, 9) for h in built]
+    assert search.search("massage oil arnica drops blend", ("product",))  # five words: built for it, and found
