@@ -18,7 +18,7 @@ from sqlalchemy.orm import contains_eager
 from store.catalog.models import Product, ProductImage, ProductStatus, Variant
 from store.db import prepared
 from store.extensions import db
-from store.media.models import Picture
+from store.media.models import Picture, Rendition
 
 
 class CardVariant:
@@ -56,13 +56,9 @@ class Card:
         self.variants: list[CardVariant] = []
         self.images: list[CardImage] = []   # the first picture only: all a card shows
 
-    @property
-    def is_active(self) -> bool:
-        return self.status == ProductStatus.ACTIVE
-
-    @property
-    def primary_image(self) -> CardImage | None:
-        return self.images[0] if self.images else None
+    # The same rules as Product's properties of the same names.
+    is_active = Product.is_active
+    primary_image = Product.primary_image
 
     def __repr__(self) -> str:
         return f"<Card {self.slug}>"
@@ -91,7 +87,6 @@ def _card_rows():
 
 @prepared
 def _pictures():
-    from store.media.models import Rendition
     return (select(Picture).outerjoin(Picture.renditions).options(contains_eager(Picture.renditions))
             .where(Picture.id.in_(bindparam("ids", expanding=True))).order_by(Rendition.format, Rendition.width))
 
