@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 
 from datetime import datetime
 
-from sqlalchemy import (BigInteger, ForeignKey, Index, Integer, Select, String, case, cast, exists, func, literal_column, null,
-                        select, text, union_all)
+from sqlalchemy import (BigInteger, ForeignKey, Index, Integer, Select, String, bindparam, case, cast, exists, func,
+                        literal_column, null, select, text, union_all)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.catalog.models import (AllergenSource, Category, Product, ProductIngredient, ProductKind, ProductStatus,
                                   Variant)
+from store.db import prepared
 from store.extensions import db
 
 
@@ -224,7 +225,7 @@ class Facets:
     capped: bool = False            # a search matching more than SEARCH_COUNT_CAP: counts are "at least"
 
     def __post_init__(self):
-        if self.capped:  # counted among SEARCH_COUNT_CAP + 1 matches: "1000+" rather than "1001+"
+        if self.capped:  # counted among SEARCH_COUNT_CAP + 1 matches: "500+" rather than "501+"
             self.total = min(self.total, SEARCH_COUNT_CAP)
 
 
@@ -237,8 +238,11 @@ def _bucket(price):
 
 
 # Facets on a search count at most this many of its matches (the first in the index's order); a broader query
-# shows its counts as "at least" ("1000+"), so a query matching most of a large catalog costs what a narrow one does.
-SEARCH_COUNT_CAP = 1000
+# shows its counts as "at least" ("500+"), so a query matching most of a large catalog costs what a narrow one does.
+# Counting is about 2 us a match on SQLite (a facet row and an ingredient lookup each, on the benchmark's 100,000
+# products), the same order as ranking one: the count covers as many matches as search ranks
+# (search.engines.RANK_CANDIDATES), ten pages of results, past which "500+" tells a shopper all they can use.
+SEARCH_COUNT_CAP = 500
 
 
 def _carrying(base: list):
@@ -255,39 +259,54 @@ def _carrying(base: list):
             .group_by(t.c.category_id, t.c.kind, t.c.bucket, t.c.stock, t.c.allergen_id))
 
 
-def _combination_rows(scope: Select | None):
-    """One query: (category, kind, price range, in stock, allergen or None, products). The whole catalog's plain
-    rows come from ProductFacetCount (kept by triggers); a search's from its first SEARCH_COUNT_CAP + 1 matches."""
-    active = [ProductFacet.status == ProductStatus.ACTIVE.value]
+@prepared
+def _catalog_rows(dialect: str):
+    """The whole catalog's combinations: the plain rows from ProductFacetCount (kept by triggers), and on
+    PostgreSQL this transaction's own changes, logged and not yet folded into the counts (that happens at commit)."""
+    c = ProductFacetCount
+    plain = select(case((c.category_key == 0, null()), else_=c.category_key), c.kind, c.price_bucket,
+                   c.in_stock, cast(null(), Integer), c.products).where(c.products > 0)
+    parts = [plain]
+    if dialect == "postgresql":
+        d = ProductFacetCountChange
+        parts.append(select(case((d.category_key == 0, null()), else_=d.category_key), d.kind, d.price_bucket,
+                            d.in_stock, cast(null(), Integer), func.sum(d.step))
+                     .where(d.tx == func.txid_current_if_assigned())
+                     .group_by(d.category_key, d.kind, d.price_bucket, d.in_stock))
+    return union_all(*parts, _carrying([ACTIVE_ROW]))
+
+
+def _scoped_rows(scope: Select):
+    """The combinations among a search's first SEARCH_COUNT_CAP + 1 matches (``scope``: a select of their ids)."""
+    # A CTE read by both halves of the union: both databases run the search once (it is read twice).
+    matched = scope.limit(bindparam("counted")).cte("search_scope")   # SEARCH_COUNT_CAP + 1, bound at execution
+    base = [ACTIVE_ROW, ProductFacet.product_id.in_(select(list(matched.c)[0]))]
+    bucket = _bucket(ProductFacet.min_price_cents)
+    rows = (select(ProductFacet.category_id.label("category_id"), ProductFacet.kind.label("kind"),
+                   bucket.label("bucket"), ProductFacet.in_stock.label("stock")).where(*base)).subquery()
+    plain = (select(rows.c.category_id, rows.c.kind, rows.c.bucket, rows.c.stock, cast(null(), Integer),
+                    func.count())
+             .group_by(rows.c.category_id, rows.c.kind, rows.c.bucket, rows.c.stock))
+    return union_all(plain, _carrying(base))
+
+
+# A reusable scope (search builds it once per plan shape) gets its counting statement built once too.
+_kept_scoped_rows = prepared(_scoped_rows)
+
+
+def _combination_rows(scope):
+    """One query: (category, kind, price range, in stock, allergen or None, products), over the whole catalog
+    or over a search's ``scope`` (a ``search.Scope``). Each statement is built once and kept (building one costs
+    more Python than running it), except for a search's scope that is built for its query alone."""
     if scope is None:
-        c = ProductFacetCount
-        plain = select(case((c.category_key == 0, null()), else_=c.category_key), c.kind, c.price_bucket,
-                       c.in_stock, cast(null(), Integer), c.products).where(c.products > 0)
-        base = active
-        if db.engine.dialect.name == "postgresql":
-            # This transaction's own changes, logged and not yet folded into the counts (that happens at commit).
-            d = ProductFacetCountChange
-            pending = (select(case((d.category_key == 0, null()), else_=d.category_key), d.kind, d.price_bucket,
-                              d.in_stock, cast(null(), Integer), func.sum(d.step))
-                       .where(d.tx == func.txid_current_if_assigned())
-                       .group_by(d.category_key, d.kind, d.price_bucket, d.in_stock))
-            return db.session.execute(union_all(plain, pending, _carrying(base)))
-    else:
-        # A CTE read by both halves of the union: both databases run the search once (it is read twice).
-        matched = scope.limit(SEARCH_COUNT_CAP + 1).cte("search_scope")
-        base = active + [ProductFacet.product_id.in_(select(list(matched.c)[0]))]
-        bucket = _bucket(ProductFacet.min_price_cents)
-        rows = (select(ProductFacet.category_id.label("category_id"), ProductFacet.kind.label("kind"),
-                       bucket.label("bucket"), ProductFacet.in_stock.label("stock")).where(*base)).subquery()
-        plain = (select(rows.c.category_id, rows.c.kind, rows.c.bucket, rows.c.stock, cast(null(), Integer),
-                        func.count())
-                 .group_by(rows.c.category_id, rows.c.kind, rows.c.bucket, rows.c.stock))
-    return db.session.execute(union_all(plain, _carrying(base)))
+        return db.session.execute(_catalog_rows(db.engine.dialect.name))
+    stmt = _kept_scoped_rows(scope.select) if scope.reusable else _scoped_rows(scope.select)
+    return db.session.execute(stmt, {**scope.params, "counted": SEARCH_COUNT_CAP + 1})
 
 
-def counts(filters: Filters, all_categories: list[Category], *, scope: Select | None = None,
+def counts(filters: Filters, all_categories: list[Category], *, scope=None,
            base_args: dict | None = None, allergens: list | None = None) -> Facets:
-    """Facet counts over the active products (``scope``: a select of the product ids to count among, e.g. a
+    """Facet counts over the active products (``scope``: a ``search.Scope`` of the product ids to count among, a
     search's matches, of which the first SEARCH_COUNT_CAP are counted). One query: the products per (category,
     kind, price range, in stock), and beside them how many of those carry each allergen, so "free from"
     combines with the others in Python too."""

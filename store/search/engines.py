@@ -15,6 +15,8 @@ looking for oils first, and the guides about them are shown beside them.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import (BindParameter, Float, Select, String, bindparam, case, column, func, insert, literal_column, or_,
                         select, table)
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
@@ -36,6 +38,16 @@ RANK_CANDIDATES = 500
 # PostgreSQL statements kept per plan shape (PostgresEngine._preparable): at most 3 slots of at most 2 alternatives,
 # so fewer than a hundred statements are ever kept, whatever shoppers type.
 PREPARED_SLOTS, PREPARED_ALTERNATIVES = 3, 2
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The ids a query matches, for a caller to embed (facet counts): ``select`` (one column) run with ``params``.
+    A ``reusable`` select is built once per plan shape and kept (its values are all in ``params``), so a caller
+    may keep what it builds around it, keyed by it; any other is built for this query alone."""
+    select: Select
+    params: dict = field(default_factory=dict)
+    reusable: bool = False
 
 
 def _restricted(stmt: Select, restrict: dict[str, Select]) -> Select:
@@ -138,10 +150,13 @@ class SqliteEngine:
         stmt = self._ranking(_restricted(self._candidates(doc_types, match), restrict))
         return db.session.execute(stmt, {"limit": limit, "candidates": RANK_CANDIDATES}).all()
 
-    def ids(self, slots, match_all, doc_type, limit=None) -> Select:
-        # A select for the caller to embed (facet counts), its value bound in it.
-        return self._base([SearchDocument.doc_id], (doc_type,),
-                          self.match_expression(slots, match_all, (doc_type,))).limit(limit)
+    @staticmethod
+    @prepared
+    def _ids(doc_type: str):
+        return SqliteEngine._base([SearchDocument.doc_id], (doc_type,), bindparam("match", type_=String))
+
+    def ids(self, slots, match_all, doc_type) -> Scope:
+        return Scope(self._ids(doc_type), {"match": self.match_expression(slots, match_all, (doc_type,))}, True)
 
     def add_words(self, words: list[str]) -> None:
         if words:
@@ -267,9 +282,16 @@ class PostgresEngine:
         stmt = self._ranking(self.tsquery(slots, match_all), doc_types, restrict)
         return db.session.execute(stmt, values).all()
 
-    def ids(self, slots, match_all, doc_type, limit=None) -> Select:
-        # A select for the caller to embed (facet counts), its values bound in it.
-        return self._base([SearchDocument.doc_id], self.tsquery(slots, match_all), (doc_type,)).limit(limit)
+    @staticmethod
+    @prepared
+    def _ids(shape, match_all, doc_type):
+        self = _ENGINES["postgresql"]
+        return self._base([SearchDocument.doc_id], self._named(shape, match_all), (doc_type,))
+
+    def ids(self, slots, match_all, doc_type) -> Scope:
+        if not self._preparable(slots):  # its values bound in it
+            return Scope(self._base([SearchDocument.doc_id], self.tsquery(slots, match_all), (doc_type,)))
+        return Scope(self._ids(self._shape(slots), match_all, doc_type), self._values(slots), True)
 
     def add_words(self, words: list[str]) -> None:
         if words:

@@ -273,12 +273,12 @@ def hits(plan: Plan, doc_types: tuple[str, ...] = ("product", "guide"), limit: i
     return [Hit(doc_type, int(doc_id), float(score)) for doc_type, doc_id, score in rows]
 
 
-def matching_ids(plan: Plan, doc_type: str, limit: int | None = None) -> Select | None:
-    """A select of the matching ids of one doc_type (for counts; at most ``limit``, the first in the index's
-    order), or None when nothing can match."""
+def matching_ids(plan: Plan, doc_type: str) -> engines.Scope | None:
+    """The matching ids of one doc_type as a ``Scope`` (a select and its values) for the caller to embed in its
+    own query (the catalog's facet counts), or None when nothing can match."""
     if plan.empty or not plan.found:
         return None
-    return engines.for_session().ids(plan.slots, plan.match_all, doc_type, limit)
+    return engines.for_session().ids(plan.slots, plan.match_all, doc_type)
 
 
 def search(q: str | None, doc_types: tuple[str, ...] = ("product", "guide"), limit: int = 50) -> list[Hit]:

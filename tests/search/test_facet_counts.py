@@ -6,7 +6,7 @@ shows "at least" counts. Runs on SQLite and PostgreSQL."""
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from store.catalog import facets, services
 from store.catalog.facets import PRICE_RANGES, ProductFacetCount
@@ -202,6 +202,32 @@ def test_a_search_matching_more_than_the_cap_counts_at_least(app, client, catalo
     html = client.get("/search", query_string={"q": "summary"}).get_data(as_text=True)
     assert re.search(r'role="status">\s*6 products', html)
     assert "+)" not in html
+
+
+def test_searches_of_one_shape_share_a_kept_counting_statement_and_count_their_own_matches(app, catalog):
+    """The counting statement is built once per plan shape (the words bound at execution): one-word searches
+    share one statement and each counts its own products, in whichever order they run."""
+    from store.extensions import db
+    with app.test_request_context():
+        categories = services.categories()
+        scopes = {q: search_index.matching_ids(search_index.prepare(q), "product") for q in ("ball", "wheel", "balm")}
+        assert all(s.reusable for s in scopes.values())
+        assert len({id(facets._kept_scoped_rows(s.select)) for s in scopes.values()}) == 1
+        executed = []
+
+        def capture(conn, cursor, statement, *args):
+            executed.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", capture)
+        try:
+            for q in ("ball", "wheel", "balm", "ball"):
+                shown = facets.counts(facets.Filters(), categories, scope=scopes[q])
+                by_category = {v.key: v.count for v in shown.groups["category"]}
+                assert shown.total == 1 and by_category == {"ball": {"shelf": 1}, "wheel": {"other": 1},
+                                                            "balm": {"other": 1}}[q], q
+        finally:
+            event.remove(db.engine, "before_cursor_execute", capture)
+        assert len(set(executed)) == 1   # the same SQL each time, its values bound
 
 
 def test_ranking_reads_a_bounded_candidate_set(app, catalog, monkeypatch):
