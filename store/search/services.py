@@ -71,7 +71,10 @@ def normalise_query(q: str | None) -> str:
 
 def index_document(doc_type: str, doc_id: int, fields: list[tuple[str, int]]) -> None:
     """Replace a document's text. ``fields`` is [(text, weight)]: weight >= 10 is title, >= 2 keywords, else
-    body. The caller commits; the engine's index changes in the same transaction."""
+    body. The caller commits; the engine's index changes in the same transaction. ``doc_type`` must have a
+    loader (``register_loader``): the engine keeps a phrase off the type column by the types it knows."""
+    if doc_type not in engines.indexed_types():
+        raise ValueError(f"search: no loader registered for document type {doc_type!r}")
     columns: dict[str, list[str]] = {"title": [], "keywords": [], "body": []}
     for text, weight in fields:
         column = "title" if weight >= TITLE_WEIGHT else "keywords" if weight >= KEYWORD_WEIGHT else "body"

@@ -170,6 +170,37 @@ def test_hostile_queries_find_nothing_or_something(catalog, q):
         db.session.execute(scope.select, scope.params).all()
 
 
+def test_the_document_types_own_words_match_text_only(catalog, db):
+    """On SQLite every document carries its type as a word (the doc_type column of search_fts, which narrows a
+    search of the guides): "guide" or "products" finds the documents that say so, never every one of a type."""
+    catalog["rail"] = make_product("Cedar Guide Rail", summary="Keeps a roller on track.")
+    db.session.commit()
+    for q in ("guide", "guides", "guided", "guid", "GUIDE"):
+        assert _keys(q, catalog) == ["rail"], q
+    assert sorted(_keys("gu", catalog)) == ["guasha", "rail"]
+    for q in ("product", "products", "produ", "pr"):
+        assert _keys(q, catalog) == [], q
+    assert _keys("rail guide", catalog) == ["rail"] and _keys("guide rail", catalog) == ["rail"]
+
+
+def test_only_a_word_that_may_be_a_types_word_is_kept_to_the_text_columns():
+    from store.search.engines import SqliteEngine, _may_match_type
+    from store.search.services import Alternative
+    types = ["product", "guide"]
+    may = {w: _may_match_type(Alternative((w,)), types) for w in ("guide", "guides", "guided", "guitar", "products",
+                                                                   "roller", "oil", "gu", "pro")}
+    assert may == {"guide": True, "guides": True, "guided": True, "guitar": True, "products": True,
+                   "roller": False, "oil": False, "gu": False, "pro": True}
+    assert _may_match_type(Alternative(("gu",), prefix=True), types)
+    assert not _may_match_type(Alternative(("guide", "rail")), types)   # a phrase never fits the one-word column
+    assert _may_match_type(Alternative(("oil",)), ["faq"])              # a short type: every word kept off it
+    slots = [[Alternative(("warming",))], [Alternative(("guide",), prefix=True)]]
+    assert SqliteEngine.match_expression(slots, True, ("product",), types) == \
+        '(("warming") AND (({title keywords body} : "guide"*)))'
+    assert SqliteEngine.match_expression(slots, True, ("guide",), types) == \
+        '(("warming") AND (({title keywords body} : "guide"*))) AND (doc_type : ("guide"))'
+
+
 def test_markup_is_only_words(catalog):
     assert _keys("<b>oil</b>", catalog, ("product",))[:2] in (["oil", "arnica"], ["arnica", "oil"])
 
