@@ -77,6 +77,10 @@ def fold_type(doc_type: str) -> str:
 _TEXT_COLUMNS = "{title keywords body} : "
 
 
+def _filtered(phrase: str, needed: bool) -> str:
+    return f"({_TEXT_COLUMNS}{phrase})" if needed else phrase
+
+
 def indexed_types() -> tuple[str, ...]:
     """Every document type the index may hold: those the areas registered a loader for (``index_document``
     refuses any other)."""
@@ -89,10 +93,11 @@ def _may_match_type(alt, types: list[str]) -> bool:
     first three letters with it. Porter stemming only rewrites a word's ending, so a word whose stem is a type's
     stem ("guides", "guided" and "guide" are all "guid") always shares them: the test errs only on the safe side
     ("guitar" is filtered too). A type shorter than five letters (a stem under four) filters every word."""
-    if len(alt.tokens) != 1:
-        return False
-    word = alt.tokens[0]
-    return any(len(t) < 5 or (alt.prefix and t.startswith(word)) or word[:3] == t[:3] for t in types)
+    return len(alt.tokens) == 1 and _word_may_match_type(alt.tokens[0], alt.prefix, types)
+
+
+def _word_may_match_type(word: str, prefix: bool, types: list[str]) -> bool:
+    return any(len(t) < 5 or (prefix and t.startswith(word)) or word[:3] == t[:3] for t in types)
 
 
 class SqliteEngine:
@@ -116,8 +121,11 @@ class SqliteEngine:
         for slot in slots:
             alts = []
             for a in slot:
+                if a.words:  # a prefix standing for these words
+                    alts += [_filtered(f'"{w}"', _word_may_match_type(w, False, types)) for w in a.words]
+                    continue
                 phrase = '"' + " ".join(a.tokens) + '"' + ("*" if a.prefix else "")
-                alts.append(f"({_TEXT_COLUMNS}{phrase})" if _may_match_type(a, types) else phrase)
+                alts.append(_filtered(phrase, _may_match_type(a, types)))
             parts.append("(" + " OR ".join(alts) + ")")
         text = "(" + (" AND " if match_all else " OR ").join(parts) + ")"
         # Products are the many documents: a search including them reads their matches and drops the few others
@@ -209,6 +217,17 @@ class SqliteEngine:
                                        .where(SearchWord.word >= prefix, SearchWord.word < upper)
                                        .order_by(func.length(SearchWord.word), SearchWord.word).limit(limit)))
 
+    def prefix_words(self, prefix: str, limit: int) -> list[str]:
+        """Up to ``limit`` vocabulary words beginning with ``prefix``, in no particular order (an index range)."""
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return list(db.session.scalars(self._prefix_words(), {"low": prefix, "high": upper, "limit": limit}))
+
+    @staticmethod
+    @prepared
+    def _prefix_words():
+        return (select(SearchWord.word).where(SearchWord.word >= bindparam("low"), SearchWord.word < bindparam("high"))
+                .limit(bindparam("limit")))
+
     def similar_words(self, token: str) -> list[str]:
         padded = f" {token} "
         grams = list(dict.fromkeys(padded[i:i + 3] for i in range(len(padded) - 2)))
@@ -227,9 +246,10 @@ class PostgresEngine:
 
     @staticmethod
     def _text(alt) -> str:
-        """What an alternative gives its tsquery function: ``word:*`` for the prefix, a quoted phrase, a word."""
+        """What an alternative gives its tsquery function: for the prefix ``word:*`` or the words it stands for
+        (``oil | oils | oily``, to_tsquery syntax), a quoted phrase, a word."""
         if alt.prefix:
-            return alt.tokens[0] + ":*"
+            return " | ".join(alt.words) if alt.words else alt.tokens[0] + ":*"
         phrase = " ".join(alt.tokens)
         return f'"{phrase}"' if len(alt.tokens) > 1 else phrase
 
@@ -342,6 +362,16 @@ class PostgresEngine:
         # LIKE 'prefix%' is served by the pg_trgm GIN index (the prefix is [a-z0-9]+, nothing to escape).
         return list(db.session.scalars(select(SearchWord.word).where(SearchWord.word.like(prefix + "%"))
                                        .order_by(func.length(SearchWord.word), SearchWord.word).limit(limit)))
+
+    def prefix_words(self, prefix: str, limit: int) -> list[str]:
+        """Up to ``limit`` vocabulary words beginning with ``prefix``, in no particular order (a range of the
+        varchar_pattern_ops index ix_search_fts_words_prefix)."""
+        return list(db.session.scalars(self._prefix_words(), {"pattern": prefix + "%", "limit": limit}))
+
+    @staticmethod
+    @prepared
+    def _prefix_words():
+        return select(SearchWord.word).where(SearchWord.word.like(bindparam("pattern"))).limit(bindparam("limit"))
 
     def similar_words(self, token: str) -> list[str]:
         # Trigram similarity (GIN-indexed operators, thresholds 0.3 and 0.6), or the same first two letters and

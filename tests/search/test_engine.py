@@ -90,6 +90,28 @@ def test_last_word_matches_as_prefix(catalog):
     assert _keys("plantar", catalog, ("product",)) == ["splint"]
 
 
+PREFIXES = ["warm", "trigger po", "rol", "ro", "r", "oi", "oil", "gua", "sh", "massage ba", "plan", "zz", "ro oil"]
+
+
+def test_a_prefix_that_begins_few_words_matches_those_words(catalog, monkeypatch):
+    (alt,) = search.prepare("warm").slots[-1]
+    assert alt.prefix and set(alt.words) == {"warming"}   # the vocabulary's words that begin with it
+    monkeypatch.setattr(search.services, "PREFIX_WORDS", 3)
+    (alt,) = search.prepare("r").slots[-1]              # reach, roller, rollers, ...: more than PREFIX_WORDS
+    assert alt.prefix and alt.words == ()                # the engine's own prefix match
+
+
+@pytest.mark.parametrize("q", PREFIXES)
+def test_a_prefix_as_its_words_finds_what_the_engines_prefix_match_does(catalog, monkeypatch, q):
+    with_words = search.prepare(q)
+    found = {(h.doc_type, h.doc_id) for h in search.hits(with_words, limit=100)}
+    monkeypatch.setattr(search.services, "PREFIX_WORDS", 0)
+    engines_own = search.prepare(q)
+    assert all(not a.words for slot in engines_own.slots for a in slot)
+    assert found == {(h.doc_type, h.doc_id) for h in search.hits(engines_own, limit=100)}, q
+    assert (with_words.corrected, with_words.match_all) == (engines_own.corrected, engines_own.match_all)
+
+
 def test_drafts_are_not_found(catalog):
     assert "?" not in _keys("prototype", catalog)
     assert search.search("prototype") == []
