@@ -107,7 +107,8 @@ class SqliteEngine:
 
     @staticmethod
     def match_expression(slots, match_all: bool, doc_types=(), indexed_types=()) -> str:
-        """FTS5 query syntax: each slot a parenthesised OR of quoted phrases, the prefix one starred; and, for a
+        """FTS5 query syntax: each slot a parenthesised OR of quoted phrases, the prefix one starred (or the
+        vocabulary words it stands for, ``services.PREFIX_WORDS``, each a phrase); and, for a
         search without products, the document types (the ``doc_type`` column, migration search_3), which FTS5
         intersects with the words' lists itself (a search of the guides reads no product).
 
