@@ -218,6 +218,13 @@ class SqliteEngine:
                                        .where(SearchWord.word >= prefix, SearchWord.word < upper)
                                        .order_by(func.length(SearchWord.word), SearchWord.word).limit(limit)))
 
+    # search_fts keeps prefix indexes for two and three letters (prefix='2 3', migration search_3): such a prefix
+    # is one list in the index, a longer one the merge of every longer word's list.
+    INDEXED_PREFIX_LENGTHS = (2, 3)
+
+    def reads_prefix_whole(self, prefix: str) -> bool:
+        return len(prefix) not in self.INDEXED_PREFIX_LENGTHS
+
     def prefix_words(self, prefix: str, limit: int) -> list[str]:
         """Up to ``limit`` vocabulary words beginning with ``prefix``, in no particular order (an index range)."""
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
@@ -363,6 +370,9 @@ class PostgresEngine:
         # LIKE 'prefix%' is served by the pg_trgm GIN index (the prefix is [a-z0-9]+, nothing to escape).
         return list(db.session.scalars(select(SearchWord.word).where(SearchWord.word.like(prefix + "%"))
                                        .order_by(func.length(SearchWord.word), SearchWord.word).limit(limit)))
+
+    def reads_prefix_whole(self, prefix: str) -> bool:
+        return True   # GIN reads the postings of every word with the prefix, with no skipping
 
     def prefix_words(self, prefix: str, limit: int) -> list[str]:
         """Up to ``limit`` vocabulary words beginning with ``prefix``, in no particular order (a range of the

@@ -41,7 +41,8 @@ MAX_CORRECTIONS = 3
 # Both engines pay for a prefix match by every document any longer word is in, read whole (PostgreSQL's GIN index
 # cannot skip through a prefix's postings, FTS5 merges them first): on the benchmark's 100,000 products,
 # "warming oil" took 7.1 ms on PostgreSQL's index with oil:*, 2.1 ms with the words. A shorter prefix that begins
-# more words ("ro") keeps the engine's own prefix match.
+# more words ("ro") keeps the engine's own prefix match, and so does one that FTS5 keeps a prefix index for (two
+# and three letters: one list to read, cheaper than a dozen words' lists).
 PREFIX_WORDS = 12
 _WORD = re.compile(r"[a-z0-9]+")
 STOPWORDS = frozenset(
@@ -262,7 +263,7 @@ def _with_prefix_words(engine, slots: list[list[Alternative]]) -> list[list[Alte
     for slot in slots:
         alts = []
         for alt in slot:
-            if alt.prefix:
+            if alt.prefix and engine.reads_prefix_whole(alt.tokens[0]):
                 found = engine.prefix_words(alt.tokens[0], PREFIX_WORDS + 1)
                 if 0 < len(found) <= PREFIX_WORDS:
                     alt = Alternative(alt.tokens, prefix=True, words=tuple(found))
