@@ -304,6 +304,10 @@ def _combination_rows(scope):
     return db.session.execute(stmt, {**scope.params, "counted": SEARCH_COUNT_CAP + 1})
 
 
+# Where each facet's value sits in a combination row (category, kind, price range, in stock, products).
+_ROW_INDEX = {"category": 0, "kind": 1, "price": 2, "in_stock": 3}
+
+
 def counts(filters: Filters, all_categories: list[Category], *, scope=None,
            base_args: dict | None = None, allergens: list | None = None) -> Facets:
     """Facet counts over the active products (``scope``: a ``search.Scope`` of the product ids to count among, a
@@ -322,19 +326,29 @@ def counts(filters: Filters, all_categories: list[Category], *, scope=None,
     # A combination's count under "free from": its products minus those carrying the allergen.
     rows = [(*key, n - (carried.get((key, chosen_allergen), 0) if chosen_allergen else 0)) for key, n in plain_rows]
 
-    def keep(row, skip: str) -> bool:
-        cat, kind, bucket, stock, _ = row
-        return ((skip == "category" or filters.category is None or cat == filters.category.id)
-                and (skip == "kind" or not filters.kind or kind == filters.kind)
-                and (skip == "price" or filters.price is None or bucket == filters.price.key)
-                and (skip == "in_stock" or not filters.in_stock or stock))
+    # One pass over the combinations: one that every filter keeps counts toward each facet and the total; one
+    # that a single filter leaves out counts toward that filter's facet only (the usual faceted counting: a
+    # facet's values are counted under the other facets' filters); one that two or more leave out, toward none.
+    checks = [(name, index, wanted) for name, index, wanted in (
+        ("category", 0, filters.category.id if filters.category is not None else None),
+        ("kind", 1, filters.kind or None), ("price", 2, filters.price.key if filters.price is not None else None),
+        ("in_stock", 3, True if filters.in_stock else None)) if wanted is not None]
+    by: dict[str, dict] = {name: {} for name in _ROW_INDEX}
+    total = 0
 
-    def total_by(skip: str, index: int) -> dict:
-        out: dict = {}
-        for row in rows:
-            if keep(row, skip):
-                out[row[index]] = out.get(row[index], 0) + row[4]
-        return out
+    def left_out_by(row) -> list[str]:
+        return [name for name, index, wanted in checks if row[index] != wanted]
+
+    for row in rows:
+        left_out, n = left_out_by(row), row[4]
+        if not left_out:
+            total += n
+            for name, index in _ROW_INDEX.items():
+                counted = by[name]
+                counted[row[index]] = counted.get(row[index], 0) + n
+        elif len(left_out) == 1:
+            counted, value = by[left_out[0]], row[_ROW_INDEX[left_out[0]]]
+            counted[value] = counted.get(value, 0) + n
 
     current = dict(base_args or {}, **filters.args())
 
@@ -347,19 +361,19 @@ def counts(filters: Filters, all_categories: list[Category], *, scope=None,
             args[name] = value
         return args
 
-    facets = Facets(total=sum(row[4] for row in rows if keep(row, "")), capped=capped)
-    by_category = total_by("category", 0)
+    facets = Facets(total=total, capped=capped)
+    by_category = by["category"]
     facets.groups["category"] = [
         FacetValue(c.slug, c.name, by_category.get(c.id, 0), filters.category is not None
                    and filters.category.id == c.id,
                    toggled("category", None if filters.category is not None and filters.category.id == c.id
                            else c.slug))
         for c in all_categories if by_category.get(c.id, 0) or (filters.category and filters.category.id == c.id)]
-    by_kind = total_by("kind", 1)
+    by_kind = by["kind"]
     facets.groups["kind"] = [
         FacetValue(k, label, by_kind.get(k, 0), filters.kind == k, toggled("kind", None if filters.kind == k else k))
         for k, label in KIND_LABELS.items() if by_kind.get(k, 0) or filters.kind == k]
-    by_price = total_by("price", 2)
+    by_price = by["price"]
     chosen_price = filters.price.key if filters.price else None
     facets.groups["price"] = [
         FacetValue(p.key, "", by_price.get(p.key, 0), chosen_price == p.key,
@@ -368,7 +382,7 @@ def counts(filters: Filters, all_categories: list[Category], *, scope=None,
     free_from_values = []
     # The combinations the other facets leave, once (not once per allergen), and per allergen how many of
     # their products carry it: one pass over each list whatever the number of allergens.
-    others = {key: n for key, n in plain_rows if keep((*key, n), "free_from")}
+    others = {key: n for key, n in plain_rows if not left_out_by(key)}
     others_total = sum(others.values())
     carrying_in_others: dict = {}
     for (key, allergen_id), n in carried.items():
@@ -381,7 +395,7 @@ def counts(filters: Filters, all_categories: list[Category], *, scope=None,
             free_from_values.append(FacetValue(allergen.code, allergen.name, free, selected,
                                                toggled("free_from", None if selected else allergen.code)))
     facets.groups["free_from"] = free_from_values
-    by_stock = total_by("in_stock", 3)
+    by_stock = by["in_stock"]
     facets.groups["in_stock"] = [FacetValue("1", "In stock", by_stock.get(True, 0), filters.in_stock,
                                             toggled("in_stock", None if filters.in_stock else "1"))]
     for name, values in facets.groups.items():
