@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import bindparam, event, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from store import search as search_index
 from store.catalog import availability
 from store.catalog.models import Product, ProductStatus
 from store.db import prepared
 from store.extensions import db
+from store.guides import page
 from store.guides.models import (DOI_RE, PMID_RE, Guide, GuideFAQ, GuideProduct, GuideReference, GuideStatus,
                                  GuideStep, Tag, guide_tags, step_products)
 from store.markup import plain_text, render_markdown
@@ -410,34 +411,20 @@ def published_guides(tag_slug: str | None = None) -> list[Guide]:
     return list(db.session.scalars(stmt))
 
 
-def _product_card_data():
-    return (selectinload(Product.variants), selectinload(Product.images))
-
-
-def get_published_guide(slug: str) -> Guide | None:
-    """A published guide with everything its page shows, in a fixed number of queries."""
+def get_published_guide(slug: str):
+    """A published guide with everything its page shows, in a fixed number of queries: a read-only
+    ``page.GuideView`` (the model's attribute names; only active products), None when there is none."""
     if not isinstance(slug, str) or not slug:
         return None
-    return db.session.scalar(_published_guide_by_slug(), {"slug": slug})
-
-
-@prepared
-def _published_guide_by_slug():
-    return (select(Guide).where(Guide.slug == bindparam("slug"), _published())
-            .options(selectinload(Guide.tags),
-                     selectinload(Guide.steps).selectinload(GuideStep.products).options(*_product_card_data()),
-                     selectinload(Guide.faqs),
-                     selectinload(Guide.references),
-                     # each link's product in the links' own query (a join: one product a link)
-                     selectinload(Guide.product_links).joinedload(GuideProduct.product)
-                     .options(*_product_card_data())))
+    return page.published_guide(slug)
 
 
 def products_used(guide: Guide) -> list[Product]:
     """The active products a guide uses: its "tools used" list in order, then any only named in a step."""
     seen: dict[int, Product] = {}
     for link in guide.product_links:
-        seen.setdefault(link.product.id, link.product)
+        if link.product is not None:  # None: a product no longer for sale (see page.published_guide)
+            seen.setdefault(link.product.id, link.product)
     for step in guide.steps:
         for product in step.products:
             seen.setdefault(product.id, product)

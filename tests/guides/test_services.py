@@ -204,3 +204,57 @@ def test_saving_a_guide_again_with_the_same_products_keeps_its_links(db):
                                .order_by(GuideProduct.position)).all()
     assert [link.product_id for link in links] == [oil.id, roller.id]
     assert guide.title == "Keep links, edited"
+
+
+def test_published_guide_reads_what_the_models_hold(db):
+    """The page's read model (store/guides/page.py) carries the same content as the ORM guide, in the models'
+    orders, with each product as a card that has its warnings and sizes; a product no longer for sale is left
+    out of its step and its "tools used" link."""
+    from store.catalog.models import Product
+
+    oil = make_product("Zesty oil", variants=[{"price_cents": 900, "on_hand": 0, "label": "30 ml"},
+                                              {"price_cents": 1500, "on_hand": 4, "label": "100 ml"}])
+    roller = make_product("Arch roller")
+    gone = make_product("Gone ball")
+    guide = make_guide("Read model", products=[oil, roller, gone], tags=["heel", "arch"],
+                       steps=[StepData("First", "Roll *slowly*.", [oil.slug, roller.slug, gone.slug]),
+                              StepData("Second", "Rest.")],
+                       faqs=[FAQData("How long?", "Two minutes."), FAQData("Does it hurt?", "It should not.")],
+                       references=[ReferenceData("Citation one.", "24703512", "10.1016/j.foot.2014.03.005",
+                                                 title="A title", journal="Foot", year=2014),
+                                   ReferenceData("Citation two.")],
+                       ask_clinician={gone.slug: "Ask first."})
+    db.session.commit()
+    gone.status = ProductStatus.ARCHIVED
+    db.session.commit()
+    model = db.session.get(Guide, guide.id)
+    view = services.get_published_guide(guide.slug)
+
+    for name in ("id", "slug", "title", "summary", "body_html", "clinician_note_html", "hero_image", "hero_alt",
+                 "reading_minutes", "reviewed_by", "published_at", "updated_at"):
+        assert getattr(view, name) == getattr(model, name), name
+    assert [(t.slug, t.name) for t in view.tags] == [(t.slug, t.name) for t in model.tags] == [("arch", "arch"),
+                                                                                                 ("heel", "heel")]
+    assert [(s.title, s.body_html) for s in view.steps] == [(s.title, s.body_html) for s in model.steps]
+    # each step's products by name, as GuideStep.products orders them, without the archived one
+    assert [p.slug for p in view.steps[0].products] == [roller.slug, oil.slug]
+    assert [p.slug for p in model.steps[0].products] == [roller.slug, gone.slug, oil.slug]
+    assert view.steps[1].products == []
+    assert [(f.question, f.answer_html) for f in view.faqs] == [(f.question, f.answer_html) for f in model.faqs]
+    assert [(r.citation, r.pmid, r.doi, r.title, r.journal, r.year, r.pubmed_url, r.doi_url)
+            for r in view.references] == [(r.citation, r.pmid, r.doi, r.title, r.journal, r.year, r.pubmed_url,
+                                           r.doi_url) for r in model.references]
+    assert view.references[0].pubmed_url == "https://pubmed.ncbi.nlm.nih.gov/24703512/"
+    assert view.references[1].pubmed_url is None and view.references[1].doi_url is None
+    assert [(link.product_id, link.note, link.ask_clinician) for link in view.product_links] == [
+        (link.product_id, link.note, link.ask_clinician) for link in model.product_links]
+    assert [link.product.slug if link.product else None for link in view.product_links] == [
+        oil.slug, roller.slug, None]
+
+    products = services.products_used(view)
+    assert [p.slug for p in products] == [oil.slug, roller.slug]
+    card = products[0]
+    assert card.warning_list == db.session.get(Product, oil.id).warning_list != []
+    assert [(v.option_label, v.price_cents) for v in card.variants] == [("30 ml", 900), ("100 ml", 1500)]
+    choice = services.tool_choices(view, products)[0]
+    assert choice.default_variant_id == card.variants[1].id  # the first size in stock

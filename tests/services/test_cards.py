@@ -102,3 +102,15 @@ def test_a_page_of_cards_is_one_query_and_one_more_for_uploaded_pictures(app, db
             found = cards.cards_by_ids(list(shapes.values()))
             render_template_string(CARD, product=found[shapes["sale"]])  # the srcset reads the renditions
         assert counter.count == 2
+
+
+def test_cards_with_warnings_carry_them_and_cards_without_refuse_to_guess(app, db, shapes):
+    """A page that shows a safety block for its cards reads them with_warnings; a card read without them
+    raises rather than give an empty list (the safety block would then show no warnings)."""
+    product = db.session.get(Product, shapes["from"])
+    plain = cards.cards_by_ids([product.id])[product.id]
+    with pytest.raises(RuntimeError, match="without its warnings"):
+        plain.warning_list
+    detailed = cards.cards_by_ids([product.id], with_warnings=True)[product.id]
+    assert detailed.warning_list == product.warning_list != []
+    assert [v.option_label for v in detailed.variants] == [v.option_label for v in product.variants]
