@@ -458,14 +458,21 @@ def default_variant(product: Product):
     return availability.first_in_stock(product.variants)
 
 
-def guides_for_product(product_id: int, limit: int = 6) -> list[Guide]:
-    """Published guides that use a product (in "tools used" or in a step), newest first. One query."""
+def guides_for_product(product_id: int, limit: int = 6) -> list:
+    """Published guides that use a product (in "tools used" or in a step), newest first: rows of what a link
+    to one shows (id, slug, title, summary, reading_minutes, published_at). One query."""
+    return list(db.session.execute(_guides_for_product(), {"product_id": product_id, "limit": limit}))
+
+
+@prepared
+def _guides_for_product():
+    product_id = bindparam("product_id")
     linked = select(GuideProduct.guide_id).where(GuideProduct.product_id == product_id)
     in_steps = (select(GuideStep.guide_id).join(step_products, step_products.c.step_id == GuideStep.id)
                 .where(step_products.c.product_id == product_id))
-    stmt = (select(Guide).where(_published(), or_(Guide.id.in_(linked), Guide.id.in_(in_steps)))
-            .order_by(Guide.published_at.desc(), Guide.id.desc()).limit(limit))
-    return list(db.session.scalars(stmt))
+    return (select(Guide.id, Guide.slug, Guide.title, Guide.summary, Guide.reading_minutes, Guide.published_at)
+            .where(_published(), or_(Guide.id.in_(linked), Guide.id.in_(in_steps)))
+            .order_by(Guide.published_at.desc(), Guide.id.desc()).limit(bindparam("limit")))
 
 
 def products_in_same_guides(product, limit: int = 6) -> list[int]:
