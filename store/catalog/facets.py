@@ -17,7 +17,7 @@ from sqlalchemy import (BigInteger, ForeignKey, Index, Integer, Select, String, 
                         literal_column, null, select, text, union_all)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.catalog.models import (AllergenSource, Category, Product, ProductIngredient, ProductKind, ProductStatus,
+from store.catalog.models import (AllergenSource, Category, ProductIngredient, ProductKind, ProductStatus,
                                   Variant)
 from store.db import prepared
 from store.extensions import db
@@ -169,42 +169,67 @@ def parse_filters(args, all_categories: list[Category], allergens: list | None =
 
 def free_from_clause(allergen, product_id):
     """No ingredient of the product (``product_id``: its id column) carries ``allergen``."""
+    return _free_from(allergen.id, product_id)
+
+
+def _free_from(allergen_id, product_id):
     return ~exists().where(ProductIngredient.product_id == product_id,
                            ProductIngredient.inci_key == AllergenSource.inci_name,
-                           AllergenSource.allergen_id == allergen.id)
+                           AllergenSource.allergen_id == allergen_id)
 
 
 def conditions(filters: Filters, *, price_range_on_index: bool = True) -> list:
     """The filters as conditions on ProductFacet (the active rows only). ``price_range_on_index=False`` writes
     the price range as ``min_price_cents + 0`` so that no index range is taken on it: a list sorted by name walks
     its sort's index and checks the price on each row (a page, whatever the catalog size) instead of reading
-    every product in the range and sorting them."""
+    every product in the range and sorting them. The values travel with the conditions (``shaped_conditions``
+    is the one place the conditions are written)."""
+    shape, values = filter_shape(filters)
+    return shaped_conditions(shape, price_range_on_index=price_range_on_index, values=values)
+
+
+def filter_shape(filters: Filters) -> tuple[tuple, dict]:
+    """The filters as a statement's shape (which conditions it has; a price range by its key) and the values to
+    bind (``shaped_conditions``): one kept statement per shape serves every category, kind and allergen."""
+    shape = (filters.category is not None, bool(filters.kind),
+             filters.price.key if filters.price is not None else None, bool(filters.in_stock),
+             filters.free_from is not None)
+    params = {}
+    if filters.category is not None:
+        params["f_category"] = filters.category.id
+    if filters.kind:
+        params["f_kind"] = filters.kind
+    if filters.free_from is not None:
+        params["f_allergen"] = filters.free_from.id
+    return shape, params
+
+
+def shaped_conditions(shape: tuple, *, price_range_on_index: bool = True, values: dict | None = None) -> list:
+    """The conditions of a ``filter_shape`` on ProductFacet (the active rows only), its values bound at
+    execution (``f_category``, ``f_kind``, ``f_allergen``; a price range's limits are part of the shape), or
+    carried by the conditions when ``values`` are given."""
+    has_category, has_kind, price_key, in_stock, has_free_from = shape
+
+    def bound(name: str):
+        return bindparam(name, values[name], unique=True) if values is not None else bindparam(name)
+
     found = [ACTIVE_ROW]
     price = ProductFacet.min_price_cents if price_range_on_index else ProductFacet.min_price_cents + 0
-    if filters.category is not None:
-        found.append(ProductFacet.category_id == filters.category.id)
-    if filters.kind:
-        found.append(ProductFacet.kind == filters.kind)
-    if filters.price is not None:
-        if filters.price.low is not None:
-            found.append(price >= filters.price.low)
-        if filters.price.high is not None:
-            found.append(price < filters.price.high)
-    if filters.in_stock:
+    if has_category:
+        found.append(ProductFacet.category_id == bound("f_category"))
+    if has_kind:
+        found.append(ProductFacet.kind == bound("f_kind"))
+    if price_key is not None:
+        price_range = PRICE_BY_KEY[price_key]
+        if price_range.low is not None:
+            found.append(price >= price_range.low)
+        if price_range.high is not None:
+            found.append(price < price_range.high)
+    if in_stock:
         found.append(ProductFacet.in_stock.is_(True))
-    if filters.free_from is not None:
-        found.append(free_from_clause(filters.free_from, ProductFacet.product_id))
+    if has_free_from:
+        found.append(_free_from(bound("f_allergen"), ProductFacet.product_id))
     return found
-
-
-def listing(stmt: Select, filters: Filters, *, sorted_by_price: bool) -> Select:
-    """A select of products joined to their ProductFacet row and narrowed to the filters: ordered by ProductFacet's
-    sort columns (see ``ProductFacet``), a page reads one partial index in order."""
-    # SQLite's planner takes an index range on the price whenever it can; PostgreSQL weighs it by its statistics
-    # (and misjudges a "+ 0" term), so only SQLite is kept off it.
-    on_index = sorted_by_price or db.engine.dialect.name != "sqlite"
-    return stmt.join(ProductFacet, ProductFacet.product_id == Product.id).where(
-        *conditions(filters, price_range_on_index=on_index))
 
 
 @dataclass
@@ -298,14 +323,10 @@ def _combination_rows(scope):
     """One query: (category, kind, price range, in stock, allergen or None, products), over the whole catalog
     or over a search's ``scope`` (a ``search.Scope``). Each statement is built once and kept (building one costs
     more Python than running it), except for a search's scope that is built for its query alone."""
-    if scope is None:
-        return db.session.execute(_catalog_rows(db.engine.dialect.name))
+    if scope is None:  # a Core statement: run on the session's connection (its transaction), past the ORM layer
+        return db.session.connection().execute(_catalog_rows(db.engine.dialect.name))
     stmt = _kept_scoped_rows(scope.select) if scope.reusable else _scoped_rows(scope.select)
     return db.session.execute(stmt, {**scope.params, "counted": SEARCH_COUNT_CAP + 1})
-
-
-# Where each facet's value sits in a combination row (category, kind, price range, in stock, products).
-_ROW_INDEX = {"category": 0, "kind": 1, "price": 2, "in_stock": 3}
 
 
 def counts(filters: Filters, all_categories: list[Category], *, scope=None,
@@ -323,32 +344,49 @@ def counts(filters: Filters, all_categories: list[Category], *, scope=None,
             carried[(key, allergen_id)] = n
     capped = scope is not None and sum(n for _, n in plain_rows) > SEARCH_COUNT_CAP
     chosen_allergen = filters.free_from.id if filters.free_from is not None else None
-    # A combination's count under "free from": its products minus those carrying the allergen.
-    rows = [(*key, n - (carried.get((key, chosen_allergen), 0) if chosen_allergen else 0)) for key, n in plain_rows]
+    want_category = filters.category.id if filters.category is not None else None
+    want_kind = filters.kind or None
+    want_price = filters.price.key if filters.price is not None else None
+    want_stock = True if filters.in_stock else None
 
-    # One pass over the combinations: one that every filter keeps counts toward each facet and the total; one
-    # that a single filter leaves out counts toward that filter's facet only (the usual faceted counting: a
-    # facet's values are counted under the other facets' filters); one that two or more leave out, toward none.
-    checks = [(name, index, wanted) for name, index, wanted in (
-        ("category", 0, filters.category.id if filters.category is not None else None),
-        ("kind", 1, filters.kind or None), ("price", 2, filters.price.key if filters.price is not None else None),
-        ("in_stock", 3, True if filters.in_stock else None)) if wanted is not None]
-    by: dict[str, dict] = {name: {} for name in _ROW_INDEX}
+    # One pass over the combinations (the usual faceted counting: a facet's values are counted under the other
+    # facets' filters): one that every filter keeps counts toward each facet and the total; one that a single
+    # filter leaves out counts toward that filter's facet only; one that two or more leave out, toward none.
+    # Under "free from", a combination counts its products minus those carrying the allergen. ``others``: the
+    # combinations every filter but "free from" keeps (the "free from" facet is counted among them).
+    by_category: dict = {}
+    by_kind: dict = {}
+    by_price: dict = {}
+    by_stock: dict = {}
     total = 0
-
-    def left_out_by(row) -> list[str]:
-        return [name for name, index, wanted in checks if row[index] != wanted]
-
-    for row in rows:
-        left_out, n = left_out_by(row), row[4]
-        if not left_out:
+    others: dict = {}
+    for key, n in plain_rows:
+        cat, kind, bucket_key, stock = key
+        out_category = want_category is not None and cat != want_category
+        out_kind = want_kind is not None and kind != want_kind
+        out_price = want_price is not None and bucket_key != want_price
+        out_stock = want_stock is not None and stock is not True
+        left_out = out_category + out_kind + out_price + out_stock
+        if left_out > 1:
+            continue
+        if left_out == 0:
+            others[key] = n
+        if chosen_allergen is not None:
+            n -= carried.get((key, chosen_allergen), 0)
+        if left_out == 0:
             total += n
-            for name, index in _ROW_INDEX.items():
-                counted = by[name]
-                counted[row[index]] = counted.get(row[index], 0) + n
-        elif len(left_out) == 1:
-            counted, value = by[left_out[0]], row[_ROW_INDEX[left_out[0]]]
-            counted[value] = counted.get(value, 0) + n
+            by_category[cat] = by_category.get(cat, 0) + n
+            by_kind[kind] = by_kind.get(kind, 0) + n
+            by_price[bucket_key] = by_price.get(bucket_key, 0) + n
+            by_stock[stock] = by_stock.get(stock, 0) + n
+        elif out_category:
+            by_category[cat] = by_category.get(cat, 0) + n
+        elif out_kind:
+            by_kind[kind] = by_kind.get(kind, 0) + n
+        elif out_price:
+            by_price[bucket_key] = by_price.get(bucket_key, 0) + n
+        else:
+            by_stock[stock] = by_stock.get(stock, 0) + n
 
     current = dict(base_args or {}, **filters.args())
 
@@ -362,18 +400,15 @@ def counts(filters: Filters, all_categories: list[Category], *, scope=None,
         return args
 
     facets = Facets(total=total, capped=capped)
-    by_category = by["category"]
     facets.groups["category"] = [
         FacetValue(c.slug, c.name, by_category.get(c.id, 0), filters.category is not None
                    and filters.category.id == c.id,
                    toggled("category", None if filters.category is not None and filters.category.id == c.id
                            else c.slug))
         for c in all_categories if by_category.get(c.id, 0) or (filters.category and filters.category.id == c.id)]
-    by_kind = by["kind"]
     facets.groups["kind"] = [
         FacetValue(k, label, by_kind.get(k, 0), filters.kind == k, toggled("kind", None if filters.kind == k else k))
         for k, label in KIND_LABELS.items() if by_kind.get(k, 0) or filters.kind == k]
-    by_price = by["price"]
     chosen_price = filters.price.key if filters.price else None
     facets.groups["price"] = [
         FacetValue(p.key, "", by_price.get(p.key, 0), chosen_price == p.key,
@@ -382,7 +417,6 @@ def counts(filters: Filters, all_categories: list[Category], *, scope=None,
     free_from_values = []
     # The combinations the other facets leave, once (not once per allergen), and per allergen how many of
     # their products carry it: one pass over each list whatever the number of allergens.
-    others = {key: n for key, n in plain_rows if not left_out_by(key)}
     others_total = sum(others.values())
     carrying_in_others: dict = {}
     for (key, allergen_id), n in carried.items():
@@ -395,7 +429,6 @@ def counts(filters: Filters, all_categories: list[Category], *, scope=None,
             free_from_values.append(FacetValue(allergen.code, allergen.name, free, selected,
                                                toggled("free_from", None if selected else allergen.code)))
     facets.groups["free_from"] = free_from_values
-    by_stock = by["in_stock"]
     facets.groups["in_stock"] = [FacetValue("1", "In stock", by_stock.get(True, 0), filters.in_stock,
                                             toggled("in_stock", None if filters.in_stock else "1"))]
     for name, values in facets.groups.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -11,8 +12,8 @@ from store import search as search_index
 from decimal import Decimal, InvalidOperation
 
 from store.catalog import cards, facets
-from store.catalog.models import (Allergen, AllergenSource, Category, CategorySlugRedirect, Product, ProductIngredient,
-                                  ProductKind, ProductStatus, Variant)
+from store.catalog.models import (Allergen, AllergenSource, Category, CategoryPicture, CategorySlugRedirect, Product,
+                                  ProductIngredient, ProductKind, ProductStatus, Variant)
 from store.db import prepared
 from store.extensions import db
 from store.markup import plain_text, render_markdown
@@ -190,8 +191,23 @@ def missing_allergen_warnings(product: Product) -> list[Allergen]:
     return [a for a in allergens_of(product) if a.keyword.lower() not in warnings]
 
 
-def all_allergens() -> list[Allergen]:
-    return list(db.session.scalars(select(Allergen).order_by(Allergen.group, Allergen.name)))
+@dataclass(frozen=True, slots=True)
+class AllergenView:
+    """An allergen as the shop front's "free from" filter and facet use it: read as a plain row."""
+    id: int
+    code: str
+    name: str
+    group: str
+
+
+def all_allergens() -> list[AllergenView]:
+    """Every allergen, by group then name (the "free from" choices of a list or a search)."""
+    return [AllergenView(*row) for row in db.session.connection().execute(_allergen_rows())]
+
+
+@prepared
+def _allergen_rows():
+    return select(Allergen.id, Allergen.code, Allergen.name, Allergen.group).order_by(Allergen.group, Allergen.name)
 
 
 def allergen_by_code(code) -> Allergen | None:
@@ -271,10 +287,29 @@ LIST_ORDERS = {
 }
 
 
-def listing_statement(q: ListingQuery) -> Select:
-    """The ids of the listing's products, in its order (a page of them is loaded as cards)."""
-    stmt = facets.listing(select(Product.id), q.filters(), sorted_by_price=q.sort in ("price_asc", "price_desc"))
-    return stmt.order_by(*LIST_ORDERS[q.sort])
+@prepared
+def _listing_ids(sort: str, shape: tuple, dialect: str):
+    """The ids of a page of the listing, in its order, for one sort and filter shape (``facets.filter_shape``):
+    built once per shape, the filter values, the limit and the offset bound at execution."""
+    # SQLite's planner takes an index range on the price whenever it can; PostgreSQL weighs it by its statistics
+    # (and misjudges a "+ 0" term), so only SQLite is kept off it (see facets.conditions).
+    on_index = sort in ("price_asc", "price_desc") or dialect != "sqlite"
+    return (select(facets.ProductFacet.product_id)
+            .where(*facets.shaped_conditions(shape, price_range_on_index=on_index))
+            .order_by(*LIST_ORDERS[sort]).limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+class ListingPage(Pagination):
+    """A page of the listing (flask-sqlalchemy's Pagination: pages, has_next, iter_pages...): its ids read with
+    the kept statement of its shape, the total given (the facet counts know it)."""
+
+    def _query_items(self) -> list[int]:
+        args = self._query_args
+        return list(db.session.connection().execute(
+            args["statement"], {**args["values"], "limit": self.per_page, "offset": self._query_offset}).scalars())
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
 
 
 def list_products(q: ListingQuery, total: int | None = None):
@@ -284,10 +319,10 @@ def list_products(q: ListingQuery, total: int | None = None):
     per_page = current_app.config["PRODUCTS_PER_PAGE"]
     if total is None:
         total = facets.counts(q.filters(), []).total
-    pagination = db.paginate(listing_statement(q), page=q.page, per_page=per_page, error_out=False,
-                             max_per_page=60, count=False)
-    pagination.items = cards.cards_in_order(list(pagination.items))
-    pagination.total = total
+    shape, values = facets.filter_shape(q.filters())
+    pagination = ListingPage(page=q.page, per_page=per_page, max_per_page=60, error_out=False, total=total,
+                             statement=_listing_ids(q.sort, shape, db.engine.dialect.name), values=values)
+    pagination.items = cards.cards_in_order(pagination.items)
     return pagination
 
 
@@ -296,14 +331,46 @@ def active_product_ids(filters: facets.Filters) -> Select:
     return select(facets.ProductFacet.product_id).where(*facets.conditions(filters))
 
 
-def categories() -> list[Category]:
+@dataclass(frozen=True, slots=True)
+class CategoryView:
+    """A visible category as lists, filters, facets and links use it: read as a plain row (a page of the shop
+    reads these on every request; the ORM's objects cost ten times the query). ``has_picture``: whether it has
+    an uploaded picture (``category_with_picture`` loads it, for the tile or the top of its list)."""
+    id: int
+    slug: str
+    name: str
+    description: str
+    has_picture: bool
+
+
+def categories() -> list[CategoryView]:
     """The categories the shop front shows (hidden ones left out), in the back office's order."""
+    return [CategoryView(*row) for row in db.session.connection().execute(_visible_category_rows())]
+
+
+@prepared
+def _visible_category_rows():
+    return (select(Category.id, Category.slug, Category.name, Category.description,
+                   CategoryPicture.category_id.is_not(None))
+            .outerjoin(CategoryPicture, CategoryPicture.category_id == Category.id)
+            .where(Category.hidden.is_(False)).order_by(Category.position, Category.name))
+
+
+def category_tiles() -> list[Category]:
+    """The visible categories with their pictures (the home page's tiles), in the back office's order."""
     return list(db.session.scalars(_visible_categories()))
 
 
 @prepared
 def _visible_categories():
     return select(Category).where(Category.hidden.is_(False)).order_by(Category.position, Category.name)
+
+
+def category_with_picture(category: CategoryView | None) -> Category | None:
+    """The category (with its picture) for the top of its product list; None when it has no picture."""
+    if category is None or not category.has_picture:
+        return None
+    return db.session.get(Category, category.id)
 
 
 def category_redirect(slug: str) -> Category | None:

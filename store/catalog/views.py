@@ -53,7 +53,7 @@ def _extensions_context(product, variants, selected, structured_data: dict) -> d
 @cacheable
 def home():
     return render_template("catalog/home.html", featured=services.featured_products(),
-                           categories=services.categories())
+                           categories=services.category_tiles())
 
 
 @bp.get("/products")
@@ -77,6 +77,7 @@ def product_list():
     canonical_args = util.canonical_args(pagination.page,
                                          category=query.category.slug if query.category is not None else None)
     return render_template("catalog/list.html", pagination=pagination, query=query, canonical_args=canonical_args,
+                           category_picture=services.category_with_picture(query.category),
                            categories=all_categories, sorts=services.SORTS, facets=facet_counts,
                            filter_args=query.filters().args(), allergens=allergens)
 
