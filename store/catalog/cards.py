@@ -1,4 +1,4 @@
-"""Product cards as plain rows: what ``product_card`` (templates/_macros.html) shows, read with one Core query
+"""Product cards as plain rows: what ``card_grid`` (templates/_macros.html) shows, read with one Core query
 instead of ORM objects. A page of cards is the shop front's most repeated work (the list, search results, the
 home page's featured products, related products); building identity-mapped Product, Variant and ProductImage
 objects for it cost two to three times what the query itself does.

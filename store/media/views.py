@@ -8,6 +8,7 @@ from flask import Flask, Response, abort, request, url_for
 from store.extensions import limiter
 from store.media import bp, storage
 from store.media.models import Picture
+from store.templating import memo_url_for
 
 EXTENSIONS = {"webp": "image/webp", "jpg": "image/jpeg"}
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -37,8 +38,8 @@ def image_src(path: str | None) -> str:
         return ""
     if path.startswith("media/"):
         sha256, _, ext = path[len("media/"):].partition(".")
-        return url_for("media.blob", sha256=sha256, ext=ext)
-    return url_for("static", filename=path)
+        return memo_url_for("media.blob", sha256=sha256, ext=ext)
+    return memo_url_for("static", filename=path)
 
 
 @bp.get("/media/<sha256>.<ext>")

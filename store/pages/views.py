@@ -13,6 +13,7 @@ from store.pagecache import cacheable
 from store.pages import bp, services
 from store.pages.forms import ContactForm
 from store.seo import register_sitemap
+from store.templating import memo_url_for
 
 CONTACT_SENT = "Thank you: your message is with us. We reply by email, usually within one working day."
 TOO_MANY = "You have sent several messages in a short time. Please wait a while and try again."
@@ -26,12 +27,12 @@ def register(app: Flask) -> None:
 
 
 def policy_links() -> list[tuple[str, str]]:
-    """(label, URL) of every policy and help page, in footer order."""
-    return [(kind.label, page_url(kind.slug)) for kind in services.PAGES]
+    """(label, URL) of every policy and help page, in footer order (through the link memo: every page shows them)."""
+    return [(kind.label, page_url(kind.slug, memo_url_for)) for kind in services.PAGES]
 
 
-def page_url(slug: str) -> str:
-    return url_for("pages.contact") if slug == "contact" else url_for("pages.policy", slug=slug)
+def page_url(slug: str, build=url_for) -> str:
+    return build("pages.contact") if slug == "contact" else build("pages.policy", slug=slug)
 
 
 def _sitemap_entries() -> list[tuple[str, str | None]]:

@@ -11,7 +11,7 @@ from store.catalog.models import Product, ProductImage, ProductStatus
 from store.media import services as media
 from tests.factories import make_disclaimers, make_product
 
-CARD = "{% import '_macros.html' as m %}{{ m.product_card(product, 2) }}"
+CARD = "{% import '_macros.html' as m %}{{ m.card_grid([product], 2) }}"
 
 
 def _png(colour) -> bytes:

@@ -244,5 +244,5 @@ def test_card_shows_the_offer(ctx):
     product = _card(cheap, dear)
     product.images = []
     with ctx.test_request_context("/"):
-        html = render_template_string('{% from "_macros.html" import product_card %}{{ product_card(p) }}', p=product)
+        html = render_template_string('{% from "_macros.html" import card_grid %}{{ card_grid([p]) }}', p=product)
     assert "From $9.00" in html and "badge--sale" in html and "Only 4 left" in html
