@@ -475,25 +475,23 @@ def _guides_for_product():
             .order_by(Guide.published_at.desc(), Guide.id.desc()).limit(bindparam("limit")))
 
 
-def products_in_same_guides(product, limit: int = 6) -> list[int]:
-    """Related products, first source: the products used together with this one in published guides (in
-    "tools used" or a step), most shared guides first. One query."""
-    return list(db.session.scalars(_products_in_same_guides(), {"product_id": product.id, "limit": limit}))
-
-
 @prepared
-def _products_in_same_guides():
+def products_in_same_guides_statement():
+    """Related products' first source (catalog.related): (product_id, pos) of the products used together with
+    ``product_id`` in published guides, most shared guides first, at most ``limit``."""
     product_id = bindparam("product_id")
     linked = select(GuideProduct.guide_id).where(GuideProduct.product_id == product_id)
     in_steps = (select(GuideStep.guide_id).join(step_products, step_products.c.step_id == GuideStep.id)
                 .where(step_products.c.product_id == product_id))
     guides = select(Guide.id).where(_published(), or_(Guide.id.in_(linked), Guide.id.in_(in_steps)))
     shared = func.count(func.distinct(GuideProduct.guide_id))
-    return (select(GuideProduct.product_id).join(Product, Product.id == GuideProduct.product_id)
+    order = (shared.desc(), GuideProduct.product_id)
+    return (select(GuideProduct.product_id.label("product_id"), func.row_number().over(order_by=order).label("pos"))
+            .join(Product, Product.id == GuideProduct.product_id)
             .where(GuideProduct.guide_id.in_(guides), GuideProduct.product_id != product_id,
                    Product.status == ProductStatus.ACTIVE)
-            .group_by(GuideProduct.product_id).order_by(shared.desc(), GuideProduct.product_id)
-            .limit(bindparam("limit")))
+            .group_by(GuideProduct.product_id).order_by(*order)
+            .limit(bindparam("limit")).subquery())
 
 
 def guides_by_ids(ids: list[int]) -> dict[int, Guide]:

@@ -19,7 +19,7 @@ def register(app: Flask) -> None:
     search_index.register_loader(app, "guide", services.guides_by_ids)
     register_sitemap(app, _sitemap_entries)
     app.add_template_global(guides_for_product, "guides_for_product")
-    related.register_source(app, 10, services.products_in_same_guides)  # related products: same guides first
+    related.register_source(app, 10, services.products_in_same_guides_statement)  # related products: same guides first
 
 
 def guides_for_product(product) -> list:

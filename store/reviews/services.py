@@ -336,23 +336,22 @@ def structured_data(rating: RatingSummary, reviews: list[Review]) -> dict:
 
 # ------------------------------------------------------------------ related products: bought together
 
-def bought_together(product, limit: int = 6) -> list[int]:
-    """Products bought in the same paid orders as this one, most orders first (one query)."""
-    return list(db.session.scalars(_bought_together(), {"product_id": product.id, "limit": limit}))
-
-
 @prepared
-def _bought_together():
+def bought_together_statement():
+    """Related products' source (catalog.related): (product_id, pos) of the products bought in the same paid
+    orders as ``product_id``, most orders first, at most ``limit``."""
     mine_line, mine_variant = aliased(OrderLine), aliased(Variant)
     product_id = bindparam("product_id")
     with_it = (select(mine_line.order_id).join(mine_variant, mine_variant.id == mine_line.variant_id)
                .where(mine_variant.product_id == product_id))
     orders = func.count(func.distinct(OrderLine.order_id))
-    return (select(Variant.product_id).select_from(OrderLine).join(Variant, Variant.id == OrderLine.variant_id)
+    order = (orders.desc(), Variant.product_id)
+    return (select(Variant.product_id.label("product_id"), func.row_number().over(order_by=order).label("pos"))
+            .select_from(OrderLine).join(Variant, Variant.id == OrderLine.variant_id)
             .join(Order, Order.id == OrderLine.order_id).join(Product, Product.id == Variant.product_id)
             .where(OrderLine.order_id.in_(with_it), Variant.product_id != product_id, _paid_orders_clause(),
                    Product.status == ProductStatus.ACTIVE)
-            .group_by(Variant.product_id).order_by(orders.desc(), Variant.product_id).limit(bindparam("limit")))
+            .group_by(Variant.product_id).order_by(*order).limit(bindparam("limit")).subquery())
 
 
 # ------------------------------------------------------------------ invitations (the scheduled job)

@@ -18,7 +18,7 @@ def register(app: Flask) -> None:
     ``product_ratings(products)`` global (one query per page); related products: "bought together"."""
     add_product_page_extension(app, _product_page)
     app.add_template_global(product_ratings, "product_ratings")
-    related.register_source(app, 30, services.bought_together)
+    related.register_source(app, 30, services.bought_together_statement)
 
 
 def product_ratings(products) -> dict:
