@@ -124,7 +124,7 @@ def register_url_memo(app: Flask) -> None:
         if type(endpoint) is not str or endpoint[:1] == "." or not has_request_context():
             return build(endpoint, **values)
         for key, value in values.items():
-            if key[0] == "_" or type(value) not in plain:
+            if key[:1] == "_" or type(value) not in plain:
                 return build(endpoint, **values)
         return memo(request.script_root, endpoint, tuple(values.items()))  # in order: it is the query string's
 

@@ -19,6 +19,9 @@ def test_memo_builds_the_same_links_as_url_for(app):
         assert memo("catalog.home", _anchor="x") == "/#x"
         assert memo("catalog.product_list", kind=["oil", "tool"]) == url_for("catalog.product_list",
                                                                               kind=["oil", "tool"])
+        # an empty argument name (a hostile query string's "?=x" carried into a pager or facet link)
+        assert memo("catalog.product_list", **{"": "x", "page": 2}) == url_for("catalog.product_list",
+                                                                               **{"": "x", "page": 2})
 
 
 def test_memo_keys_on_the_script_root(app):
