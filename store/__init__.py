@@ -27,6 +27,7 @@ from store.catalog import bp as catalog_bp
 from store.catalog import views as catalog_views
 from store.checkout import bp as checkout_bp
 from store.extensions import csrf, db, limiter, login_manager, migrate
+from store.db import keep_prepared_statements
 from store.guides import bp as guides_bp
 from store.guides import views as guides_views
 from store.media import views as media_views
@@ -134,9 +135,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
 
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        with app.app_context():
+    with app.app_context():
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             _sqlite_pragmas(db.engine)
+        else:
+            keep_prepared_statements(db.engine)
 
 
 def _migrations_dir() -> Path:

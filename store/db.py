@@ -13,11 +13,12 @@ by then the session has already been rolled back. ``begin_write`` takes SQLite's
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from store.extensions import db
 
@@ -88,3 +89,45 @@ def prepared(build: Callable[..., T]) -> Callable[..., T]:
             stmt = built[shape] = build(*shape)
         return stmt
     return statement
+
+
+def keep_prepared_statements(engine) -> None:
+    """On PostgreSQL with psycopg: end a transaction that only read with COMMIT instead of ROLLBACK, so that the
+    driver keeps its prepared statements.
+
+    psycopg prepares a statement on the server once a connection has run it ``prepare_threshold`` (5) times, and
+    from then on skips parsing and, once PostgreSQL settles on a generic plan, planning (the related-products
+    query plans in 1.5 ms and runs in 0.4). But it forgets every prepared statement and every count on
+    ``rollback()``, and a request that only read ends its transaction with a rollback (the session's close):
+    so no shop-front statement was ever prepared. For a transaction that ran nothing but SELECTs, COMMIT and
+    ROLLBACK leave the database the same (locks and transaction-scoped settings end either way), so this
+    commits those and really rolls back any transaction that ran anything else (INSERT, UPDATE, DELETE, a
+    SAVEPOINT, a SET, a WITH) or failed. With PgBouncer in transaction mode (prepared statements unsupported),
+    set ``prepare_threshold`` to None in the engine's connect_args; this then changes nothing.
+    """
+    if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
+        return
+    from psycopg.pq import TransactionStatus
+
+    dialect = engine.dialect
+    wrote: weakref.WeakSet = weakref.WeakSet()  # DBAPI connections whose open transaction ran a non-SELECT
+    rollback, commit = dialect.do_rollback, dialect.do_commit
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_writes(conn, _cursor, statement, _parameters, _context, _executemany):
+        if statement[:6].upper() != "SELECT":
+            wrote.add(conn.connection.dbapi_connection)
+
+    def do_rollback(connection):
+        raw = getattr(connection, "dbapi_connection", connection)  # the pool's reset passes its proxy
+        if raw in wrote or raw.pgconn.transaction_status != TransactionStatus.INTRANS:
+            wrote.discard(raw)
+            return rollback(connection)  # a write to undo, a failed transaction, or nothing open
+        return commit(connection)
+
+    def do_commit(connection):
+        wrote.discard(getattr(connection, "dbapi_connection", connection))
+        return commit(connection)
+
+    dialect.do_rollback = do_rollback
+    dialect.do_commit = do_commit

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, current_app, has_request_context, request
 from markupsafe import Markup
 
 from store.carriers import tracking_url
@@ -50,7 +50,7 @@ def absolute_path(path: str) -> str:
 def absolute_url_for(endpoint: str, **values) -> str:
     """url_for on STORE_URL; works outside a request too (a worker rendering an email)."""
     if has_request_context():
-        return absolute_path(url_for(endpoint, **values))
+        return absolute_path(memo_url_for(endpoint, **values))
     scheme, netloc = parse_origin(current_app.config.get("STORE_URL"))
     adapter = current_app.url_map.bind(netloc, url_scheme=scheme)
     return adapter.build(endpoint, values, force_external=True)
