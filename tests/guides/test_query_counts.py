@@ -48,6 +48,8 @@ def test_guide_page_query_count_is_fixed_as_products_grow(db, client, count_quer
     assert html.count('class="card"') == 12 and html.count("This step uses:") == 12
     assert html.count('class="safety__product"') == 12
     assert many == few, f"guide page used {few} queries with 2 products but {many} with 12"
+    # the guide, its collections (one UNION ALL), its products' cards, their ratings, the disclaimer
+    assert few == 5, f"guide page used {few} queries"
     print(f"/guides/<slug> queries: {few} (2 products), {many} (12 products)")
 
 
