@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import event, select
+from sqlalchemy import Integer, bindparam, event, select
 
 from store.extensions import db
 
@@ -131,3 +131,14 @@ def keep_prepared_statements(engine) -> None:
 
     dialect.do_rollback = do_rollback
     dialect.do_commit = do_commit
+
+
+def limit_param(name: str = "limit"):
+    """A LIMIT bound at execution but written into the statement's text (``literal_execute``), for a kept
+    statement whose limit is one of a few fixed numbers (related products, featured products).
+
+    With ``LIMIT $n`` PostgreSQL's generic plan for a prepared statement looks costlier than one planned for the
+    given values, so it plans the statement again on every run and never settles: the related-products query
+    spent 1.3 ms planning to run in 0.2 (100,000 products). With the number in the text it plans five times, then
+    keeps one plan (0.27 ms a run). Only for limits the code chooses, never a visitor's number."""
+    return bindparam(name, type_=Integer(), literal_execute=True)

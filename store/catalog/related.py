@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, func, literal_column, select, union_all
 
 from store.catalog.models import Product, ProductStatus
 from store.catalog.services import products_by_ids
-from store.db import prepared
+from store.db import limit_param, prepared
 from store.extensions import db
 
 EXTENSION = "related_product_sources"
@@ -43,7 +43,7 @@ def same_category():
     return (select(Product.id.label("product_id"), func.row_number().over(order_by=order).label("pos"))
             .where(Product.category_id == bindparam("category_id"), Product.id != bindparam("product_id"),
                    Product.status == ProductStatus.ACTIVE)
-            .order_by(*order).limit(bindparam("limit")).subquery())
+            .order_by(*order).limit(limit_param()).subquery())
 
 
 @prepared

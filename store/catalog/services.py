@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from store.catalog import cards, facets
 from store.catalog.models import (Allergen, AllergenSource, Category, CategoryPicture, CategorySlugRedirect, Product,
                                   ProductIngredient, ProductKind, ProductStatus, Variant)
-from store.db import prepared
+from store.db import limit_param, prepared
 from store.extensions import db
 from store.markup import plain_text, render_markdown
 from store.util import page_number
@@ -420,7 +420,7 @@ def featured_products(limit: int = 8) -> list[cards.Card]:
 @prepared
 def _featured_products():
     return (select(Product.id).where(Product.status == ProductStatus.ACTIVE, Product.featured.is_(True))
-            .order_by(Product.name).limit(bindparam("limit")))
+            .order_by(Product.name).limit(limit_param()))
 
 
 def get_active_product(slug: str) -> Product | None:

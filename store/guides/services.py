@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from store import search as search_index
 from store.catalog import availability
 from store.catalog.models import Product, ProductStatus
-from store.db import prepared
+from store.db import limit_param, prepared
 from store.extensions import db
 from store.guides import page
 from store.guides.models import (DOI_RE, PMID_RE, Guide, GuideFAQ, GuideProduct, GuideReference, GuideStatus,
@@ -491,7 +491,7 @@ def products_in_same_guides_statement():
             .where(GuideProduct.guide_id.in_(guides), GuideProduct.product_id != product_id,
                    Product.status == ProductStatus.ACTIVE)
             .group_by(GuideProduct.product_id).order_by(*order)
-            .limit(bindparam("limit")).subquery())
+            .limit(limit_param()).subquery())
 
 
 def guides_by_ids(ids: list[int]) -> dict[int, Guide]:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import aliased
 from store import outbox
 from store.catalog.models import Product, ProductStatus, Variant
 from store.claims import Finding
-from store.db import prepared, transaction
+from store.db import limit_param, prepared, transaction
 from store.extensions import db
 from store.orders.models import Order, OrderLine
 from store.orders.states import FulfilmentStatus, PaymentStatus
@@ -351,7 +351,7 @@ def bought_together_statement():
             .join(Order, Order.id == OrderLine.order_id).join(Product, Product.id == Variant.product_id)
             .where(OrderLine.order_id.in_(with_it), Variant.product_id != product_id, _paid_orders_clause(),
                    Product.status == ProductStatus.ACTIVE)
-            .group_by(Variant.product_id).order_by(*order).limit(bindparam("limit")).subquery())
+            .group_by(Variant.product_id).order_by(*order).limit(limit_param()).subquery())
 
 
 # ------------------------------------------------------------------ invitations (the scheduled job)
