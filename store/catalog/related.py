@@ -1,9 +1,9 @@
 """Related products on a product page: the catalog's one service, fed by the areas that know why two products
 belong together. A *source* is a kept statement (``store.db.prepared``, no arguments) returning a subquery of
 ``(product_id, pos)``: the products it relates to the one in the ``product_id`` parameter, ``pos`` their order
-(a ``row_number()`` over the source's own order), at most ``limit`` (written as ``.limit(store.db.limit_param())``, so that PostgreSQL keeps one
-plan for the whole statement); its other parameter may be ``category_id``
-(the product's, or None). Sources are registered with a rank; the page shows their ids in rank order without
+(a ``row_number()`` over the source's own order), at most ``limit`` (written ``.limit(store.db.limit_param())``,
+so that PostgreSQL keeps one plan for the whole statement); its other parameter may be ``category_id`` (the
+product's, or None). Sources are registered with a rank; the page shows their ids in rank order without
 repeats, then loads those products in one go:
 
   10  used together in the same published guides  (guides registers it)
